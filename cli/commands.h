@@ -1,0 +1,11 @@
+// cli/commands.h: one entry point per subcommand, each in its own file.
+// argv[0] is the subcommand name. Each returns the process exit code and may
+// throw tandem::Error, which main() reports as one line.
+#pragma once
+
+namespace tandem::cli {
+
+int run_info(int argc, char** argv);
+int run_init(int argc, char** argv);
+
+}  // namespace tandem::cli

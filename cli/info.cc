@@ -1,0 +1,84 @@
+// cli/info.cc: `tandem info MODEL.h5` prints what a model file holds: format,
+// config, vocabularies, parameter counts per block, training state.
+#include <iomanip>
+#include <iostream>
+#include <map>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "io/hdf5.h"
+#include "io/model_file.h"
+#include "tokenizer/tokenizer.h"
+
+namespace tandem::cli {
+namespace {
+
+// "encoder/layers/3/fc1/weight" -> "encoder/layers/3"; "encoder/embed_tokens/weight" -> "encoder/embed_tokens"
+std::string block_of(const std::string& name) {
+  const size_t a = name.find('/');
+  if (a == std::string::npos) return name;
+  const size_t b = name.find('/', a + 1);
+  if (b == std::string::npos) return name;
+  if (name.compare(a + 1, b - a - 1, "layers") == 0) return name.substr(0, name.find('/', b + 1));
+  return name.substr(0, b);
+}
+
+std::string vocab_line(const std::string& bytes, const std::string& where, int config_size) {
+  if (bytes.empty()) return "none stored (model size " + std::to_string(config_size) + ")";
+  Tokenizer tok(bytes, where);
+  return "SentencePiece, " + std::to_string(tok.vocab_size()) + " pieces";
+}
+
+}  // namespace
+
+int run_info(int argc, char** argv) {
+  po::options_description options("options");
+  options.add_options()("model,m", po::value<std::string>()->required(), "model file (HDF5)");
+  add_common_options(options);
+  po::positional_options_description positional;
+  positional.add("model", 1);
+  po::variables_map vm;
+  if (!parse_command_line(argc, argv, "tandem info MODEL.h5",
+                          "Show what a tandem model file holds: format, config, vocabularies,\n"
+                          "parameter counts per block and training state.",
+                          options, positional, vm))
+    return 0;
+  apply_common_options(vm);
+  const std::string path = vm["model"].as<std::string>();
+
+  ModelFileMeta meta;
+  const auto model = load_model(path, &meta);
+  const ModelConfig& c = model->config();
+
+  std::cout << "file:            " << path << "\n"
+            << "format:          tandem (tandem " << meta.tandem_version << ", created "
+            << meta.created << ")\n"
+            << "source vocab:    " << vocab_line(meta.vocab_src, path + ": /vocab/src", c.src_vocab_size) << "\n"
+            << "target vocab:    "
+            << (meta.joint_vocab ? "joint with source"
+                                 : vocab_line(meta.vocab_tgt, path + ": /vocab/tgt", c.tgt_vocab_size))
+            << "\n"
+            << "training state:  " << (meta.has_training_state ? "present (checkpoint)" : "none")
+            << "\n\nconfig:\n";
+  std::cout << meta.config_yaml;
+  if (!meta.config_yaml.empty() && meta.config_yaml.back() != '\n') std::cout << "\n";
+
+  std::map<std::string, int64_t> blocks;
+  std::vector<std::string> order;
+  for (const auto& p : model->params()) {
+    const std::string b = block_of(p.name);
+    if (!blocks.count(b)) order.push_back(b);
+    blocks[b] += p.param->value.size();
+  }
+  std::cout << "\nparameters:\n";
+  for (const auto& b : order)
+    std::cout << "  " << std::left << std::setw(32) << b << std::right << std::setw(12)
+              << blocks[b] << "\n";
+  for (const auto& [alias, canonical] : model->aliases())
+    std::cout << "  " << alias << " -> " << canonical << " (tied)\n";
+  std::cout << "  " << std::left << std::setw(32) << "total" << std::right << std::setw(12)
+            << model->parameter_count() << "\n";
+  return 0;
+}
+
+}  // namespace tandem::cli

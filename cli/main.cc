@@ -1,0 +1,60 @@
+// cli/main.cc: `tandem <command> [options]`. Dispatches to cli/<command>.cc,
+// and is the one place that catches errors: one line on stderr, exit 1.
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "cli/commands.h"
+#include "core/error.h"
+#include "version.h"
+
+namespace {
+
+struct Command {
+  const char* name;
+  int (*run)(int, char**);
+  const char* summary;
+};
+
+const Command kCommands[] = {
+    {"info", tandem::cli::run_info, "show what a model file holds: config, vocab, parameters"},
+    {"init", tandem::cli::run_init, "create a randomly initialized model file from a config"},
+};
+
+void print_usage(std::ostream& out) {
+  out << "tandem " << tandem::kTandemVersion
+      << ": sequence-to-sequence transformers (train, translate, summarize)\n\n"
+      << "usage: tandem <command> [options]   (tandem <command> --help for details)\n\n"
+      << "commands:\n";
+  for (const auto& c : kCommands) out << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.summary << "\n";
+  out << "\nNot yet available: train, translate, summarize, score, vocab, average, export\n"
+      << "(tracked as open issues).\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+      !std::strcmp(argv[1], "help")) {
+    print_usage(std::cout);
+    return argc < 2 ? 2 : 0;
+  }
+  if (!std::strcmp(argv[1], "--version")) {
+    std::cout << "tandem " << tandem::kTandemVersion << " (" << tandem::kTandemCommit << ")\n";
+    return 0;
+  }
+  for (const auto& c : kCommands) {
+    if (std::strcmp(argv[1], c.name) != 0) continue;
+    try {
+      return c.run(argc - 1, argv + 1);
+    } catch (const tandem::Error& e) {
+      std::cerr << "tandem " << c.name << ": error: " << e.what() << "\n";
+      return 1;
+    } catch (const std::exception& e) {
+      std::cerr << "tandem " << c.name << ": internal error: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  std::cerr << "tandem: unknown command '" << argv[1] << "' (see tandem --help)\n";
+  return 2;
+}

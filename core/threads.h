@@ -1,0 +1,10 @@
+// core/threads.h: one threading runtime (OpenMP), set once from --threads.
+#pragma once
+
+namespace tandem {
+
+// n <= 0 keeps the runtime's default (all cores).
+void set_threads(int n);
+int num_threads();
+
+}  // namespace tandem

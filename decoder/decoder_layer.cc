@@ -1,0 +1,60 @@
+#include "decoder/decoder_layer.h"
+
+namespace tandem {
+
+DecoderLayer::DecoderLayer(const StackConfig& c)
+    : self_attn_(AttentionKind::Causal, c.d_model, c.heads, c.attention_dropout),
+      cross_attn_(AttentionKind::Cross, c.d_model, c.heads, c.attention_dropout),
+      ffn_(c.d_model, c.ffn_dim, c.activation),
+      self_res_(c.norm, c.d_model, c.dropout),
+      cross_res_(c.norm, c.d_model, c.dropout),
+      ffn_res_(c.norm, c.d_model, c.dropout) {}
+
+void DecoderLayer::init(Rng& rng) {
+  self_attn_.init(rng);
+  cross_attn_.init(rng);
+  ffn_.init(rng);
+}
+
+void DecoderLayer::forward(const Matrix& x, const SeqShape& tgt, const Matrix& memory,
+                           const SeqShape& src, Matrix& y, Cache* cache, Rng* rng) const {
+  Matrix h1, h2;
+  self_res_.forward(x, h1, cache ? &cache->self_res : nullptr, rng,
+                    [&](const Matrix& in, Matrix& out) {
+                      self_attn_.forward(in, tgt, nullptr, nullptr, out,
+                                         cache ? &cache->self_attn : nullptr, rng);
+                    });
+  cross_res_.forward(h1, h2, cache ? &cache->cross_res : nullptr, rng,
+                     [&](const Matrix& in, Matrix& out) {
+                       cross_attn_.forward(in, tgt, &memory, &src, out,
+                                           cache ? &cache->cross_attn : nullptr, rng);
+                     });
+  ffn_res_.forward(h2, y, cache ? &cache->ffn_res : nullptr, rng,
+                   [&](const Matrix& in, Matrix& out) {
+                     ffn_.forward(in, out, cache ? &cache->ffn : nullptr);
+                   });
+}
+
+void DecoderLayer::backward(const Matrix& dy, Cache& c, const SeqShape& tgt, const SeqShape& src,
+                            Matrix& dx, Matrix& dmemory) {
+  Matrix dh2, dh1;
+  ffn_res_.backward(dy, c.ffn_res, dh2,
+                    [&](const Matrix& dout, Matrix& din) { ffn_.backward(dout, c.ffn, din); });
+  cross_res_.backward(dh2, c.cross_res, dh1, [&](const Matrix& dout, Matrix& din) {
+    cross_attn_.backward(dout, c.cross_attn, tgt, &src, din, &dmemory);
+  });
+  self_res_.backward(dh1, c.self_res, dx, [&](const Matrix& dout, Matrix& din) {
+    self_attn_.backward(dout, c.self_attn, tgt, nullptr, din, nullptr);
+  });
+}
+
+void DecoderLayer::collect(const std::string& prefix, ParamList& out) {
+  self_attn_.collect(join_name(prefix, "self_attn"), out);
+  self_res_.collect(join_name(prefix, "self_attn_layer_norm"), out);
+  cross_attn_.collect(join_name(prefix, "encoder_attn"), out);
+  cross_res_.collect(join_name(prefix, "encoder_attn_layer_norm"), out);
+  ffn_.collect(prefix, out);
+  ffn_res_.collect(join_name(prefix, "final_layer_norm"), out);
+}
+
+}  // namespace tandem

@@ -1,0 +1,37 @@
+// decoder/decoder_layer.h: causal self-attention, cross-attention over the
+// encoder memory, feed-forward; each in a residual wrapper. Names follow
+// fairseq: self_attn(_layer_norm), encoder_attn(_layer_norm), fc1, fc2,
+// final_layer_norm.
+#pragma once
+
+#include "layers/attention.h"
+#include "layers/stack_config.h"
+
+namespace tandem {
+
+class DecoderLayer {
+ public:
+  struct Cache {
+    Residual::Cache self_res, cross_res, ffn_res;
+    MultiHeadAttention::Cache self_attn, cross_attn;
+    FeedForward::Cache ffn;
+  };
+
+  explicit DecoderLayer(const StackConfig& c);
+
+  void init(Rng& rng);
+  // x: [tgt rows, d]; memory: [src rows, d].
+  void forward(const Matrix& x, const SeqShape& tgt, const Matrix& memory, const SeqShape& src,
+               Matrix& y, Cache* cache, Rng* rng) const;
+  // dmemory receives (+=) this layer's gradient for the memory.
+  void backward(const Matrix& dy, Cache& c, const SeqShape& tgt, const SeqShape& src, Matrix& dx,
+                Matrix& dmemory);
+  void collect(const std::string& prefix, ParamList& out);
+
+ private:
+  MultiHeadAttention self_attn_, cross_attn_;
+  FeedForward ffn_;
+  Residual self_res_, cross_res_, ffn_res_;
+};
+
+}  // namespace tandem

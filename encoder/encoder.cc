@@ -1,0 +1,55 @@
+#include "encoder/encoder.h"
+
+#include "layers/dropout.h"
+
+namespace tandem {
+
+Encoder::Encoder(const StackConfig& c, Param* embed_table)
+    : config_(c), embed_(embed_table, c.max_positions), final_norm_(c.d_model) {
+  layers_.reserve(c.layers);
+  for (int i = 0; i < c.layers; ++i) layers_.emplace_back(c);
+}
+
+void Encoder::init(Rng& rng) {
+  for (auto& layer : layers_) layer.init(rng);
+}
+
+void Encoder::forward(const Ids& src, const SeqShape& shape, Matrix& memory, Cache* cache,
+                      Rng* rng) const {
+  Matrix x, y, unused_mask;
+  embed_.forward(src, shape, x);
+  dropout_forward(x, config_.dropout, rng, cache ? cache->embed_drop_mask : unused_mask);
+  if (cache) cache->layers.resize(layers_.size());
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    layers_[i].forward(x, shape, y, cache ? &cache->layers[i] : nullptr, rng);
+    x.swap(y);
+  }
+  if (config_.norm == NormPlacement::Pre) {
+    final_norm_.forward(x, memory, cache ? &cache->final_ln : nullptr);
+  } else {
+    memory = std::move(x);
+  }
+}
+
+void Encoder::backward(const Matrix& dmemory, Cache& c, const Ids& src, const SeqShape& shape) {
+  Matrix dx, dy;
+  if (config_.norm == NormPlacement::Pre) {
+    final_norm_.backward(dmemory, c.final_ln, dx);
+  } else {
+    dx = dmemory;
+  }
+  for (size_t i = layers_.size(); i-- > 0;) {
+    layers_[i].backward(dx, c.layers[i], shape, dy);
+    dx.swap(dy);
+  }
+  dropout_backward(dx, c.embed_drop_mask);
+  embed_.backward(src, dx);
+}
+
+void Encoder::collect(const std::string& prefix, ParamList& out) {
+  for (size_t i = 0; i < layers_.size(); ++i)
+    layers_[i].collect(join_name(prefix, "layers/" + std::to_string(i)), out);
+  if (config_.norm == NormPlacement::Pre) final_norm_.collect(join_name(prefix, "layer_norm"), out);
+}
+
+}  // namespace tandem

@@ -1,0 +1,39 @@
+// encoder/encoder.h: token embedding (+ positions, dropout) -> N encoder layers
+// -> final layer norm (pre-norm only, as in fairseq). Output: the memory that
+// the decoder's cross-attention reads, [batch*src_len, d].
+#pragma once
+
+#include <vector>
+
+#include "encoder/encoder_layer.h"
+#include "layers/embedding.h"
+
+namespace tandem {
+
+class Encoder {
+ public:
+  struct Cache {
+    Matrix embed_drop_mask;
+    std::vector<EncoderLayer::Cache> layers;
+    LayerNorm::Cache final_ln;
+  };
+
+  Encoder(const StackConfig& c, Param* embed_table);
+
+  void init(Rng& rng);
+  void forward(const Ids& src, const SeqShape& shape, Matrix& memory, Cache* cache,
+               Rng* rng) const;
+  void backward(const Matrix& dmemory, Cache& c, const Ids& src, const SeqShape& shape);
+  // Collects layer params; the embedding table is named by the model (it may be tied).
+  void collect(const std::string& prefix, ParamList& out);
+
+  const Embedding& embedding() const { return embed_; }
+
+ private:
+  StackConfig config_;
+  Embedding embed_;
+  std::vector<EncoderLayer> layers_;
+  LayerNorm final_norm_;
+};
+
+}  // namespace tandem

@@ -1,0 +1,46 @@
+#include "encoder/encoder_layer.h"
+
+namespace tandem {
+
+EncoderLayer::EncoderLayer(const StackConfig& c)
+    : self_attn_(AttentionKind::Bidirectional, c.d_model, c.heads, c.attention_dropout),
+      ffn_(c.d_model, c.ffn_dim, c.activation),
+      attn_res_(c.norm, c.d_model, c.dropout),
+      ffn_res_(c.norm, c.d_model, c.dropout) {}
+
+void EncoderLayer::init(Rng& rng) {
+  self_attn_.init(rng);
+  ffn_.init(rng);
+}
+
+void EncoderLayer::forward(const Matrix& x, const SeqShape& shape, Matrix& y, Cache* cache,
+                           Rng* rng) const {
+  Matrix h;
+  attn_res_.forward(x, h, cache ? &cache->attn_res : nullptr, rng,
+                    [&](const Matrix& in, Matrix& out) {
+                      self_attn_.forward(in, shape, nullptr, nullptr, out,
+                                         cache ? &cache->attn : nullptr, rng);
+                    });
+  ffn_res_.forward(h, y, cache ? &cache->ffn_res : nullptr, rng,
+                   [&](const Matrix& in, Matrix& out) {
+                     ffn_.forward(in, out, cache ? &cache->ffn : nullptr);
+                   });
+}
+
+void EncoderLayer::backward(const Matrix& dy, Cache& c, const SeqShape& shape, Matrix& dx) {
+  Matrix dh;
+  ffn_res_.backward(dy, c.ffn_res, dh,
+                    [&](const Matrix& dout, Matrix& din) { ffn_.backward(dout, c.ffn, din); });
+  attn_res_.backward(dh, c.attn_res, dx, [&](const Matrix& dout, Matrix& din) {
+    self_attn_.backward(dout, c.attn, shape, nullptr, din, nullptr);
+  });
+}
+
+void EncoderLayer::collect(const std::string& prefix, ParamList& out) {
+  self_attn_.collect(join_name(prefix, "self_attn"), out);
+  attn_res_.collect(join_name(prefix, "self_attn_layer_norm"), out);
+  ffn_.collect(prefix, out);
+  ffn_res_.collect(join_name(prefix, "final_layer_norm"), out);
+}
+
+}  // namespace tandem

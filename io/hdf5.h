@@ -1,0 +1,57 @@
+// io/hdf5.h: the few HDF5 operations tandem files need, over the C API, with
+// errors that name the file and the dataset. Paths are absolute ("/params/x").
+// Intermediate groups are created on write.
+#pragma once
+
+#include <hdf5.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tandem {
+
+class H5File {
+ public:
+  static H5File create(const std::string& path);  // truncates
+  static H5File open_read(const std::string& path);
+  H5File(H5File&& other) noexcept;
+  H5File& operator=(H5File&&) = delete;
+  ~H5File();
+
+  hid_t id() const { return id_; }
+  const std::string& path() const { return path_; }
+  void flush() const;
+
+  bool exists(const std::string& name) const;  // any link along the path may be missing
+  std::optional<std::vector<hsize_t>> dims(const std::string& name) const;
+
+  void write_string(const std::string& name, const std::string& text) const;
+  std::string read_string(const std::string& name) const;
+  void write_bytes(const std::string& name, const std::string& bytes) const;  // uint8 [n]
+  std::string read_bytes(const std::string& name) const;
+  void write_floats(const std::string& name, const std::vector<hsize_t>& dims,
+                    const float* data) const;
+  // Reads into data (sized by the caller); fails naming the dataset if dims differ.
+  void read_floats(const std::string& name, const std::vector<hsize_t>& dims, float* data) const;
+  void write_int64s(const std::string& name, const std::vector<int64_t>& values) const;
+  std::vector<int64_t> read_int64s(const std::string& name) const;
+  void soft_link(const std::string& target, const std::string& name) const;
+
+  void set_attr(const std::string& key, const std::string& value) const;  // on "/"
+  std::string attr(const std::string& key) const;                          // "" if absent
+
+  // All datasets below `group` (relative names, '/'-separated), soft links excluded.
+  std::vector<std::string> datasets_under(const std::string& group) const;
+
+ private:
+  H5File(hid_t id, std::string path) : id_(id), path_(std::move(path)) {}
+  hid_t link_props() const;
+
+  hid_t id_;
+  std::string path_;
+};
+
+std::string format_dims(const std::vector<hsize_t>& dims);
+
+}  // namespace tandem

@@ -1,0 +1,124 @@
+#include "io/model_file.h"
+
+#include <ctime>
+#include <set>
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/error.h"
+#include "io/atomic_file.h"
+#include "io/hdf5.h"
+#include "version.h"
+
+namespace tandem {
+namespace {
+
+std::string now_utc() {
+  char buf[32];
+  const std::time_t t = std::time(nullptr);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+std::vector<hsize_t> to_dims(const std::vector<int>& shape) {
+  return std::vector<hsize_t>(shape.begin(), shape.end());
+}
+
+}  // namespace
+
+std::string config_document(const ModelConfig& config) {
+  std::string body = model_config_to_yaml(config);
+  std::string doc = "model:\n";
+  size_t start = 0;
+  while (start < body.size()) {
+    const size_t end = body.find('\n', start);
+    doc += "  " + body.substr(start, end - start) + "\n";
+    start = end == std::string::npos ? body.size() : end + 1;
+  }
+  return doc;
+}
+
+ModelConfig model_config_from_document(const std::string& yaml, const std::string& where) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+  } catch (const YAML::Exception& e) {
+    TANDEM_FAIL() << where << ":" << e.mark.line + 1 << ": " << e.msg;
+  }
+  TANDEM_CHECK(root.IsMap() && root["model"].IsMap()) << where << ": no `model:` mapping";
+  ModelConfig config;
+  parse_model_config(root["model"], where, config);
+  return config;
+}
+
+void write_model(const H5File& file, const Seq2Seq& model, const ModelFileMeta& meta) {
+  file.set_attr("format", "tandem");
+  file.set_attr("format_version", kFormatVersion);
+  file.set_attr("created", now_utc());
+  file.set_attr("tandem_version", kTandemVersion);
+  file.write_string("/config", meta.config_yaml.empty() ? config_document(model.config())
+                                                        : meta.config_yaml);
+  file.write_bytes("/vocab/src", meta.vocab_src);
+  if (meta.joint_vocab) {
+    file.soft_link("/vocab/src", "/vocab/tgt");
+  } else {
+    file.write_bytes("/vocab/tgt", meta.vocab_tgt);
+  }
+  for (const auto& p : model.params())
+    file.write_floats("/params/" + p.name, to_dims(p.param->shape()), p.param->value.data());
+  for (const auto& [alias, canonical] : model.aliases())
+    file.soft_link("/params/" + canonical, "/params/" + alias);
+}
+
+void save_model(const std::string& path, const Seq2Seq& model, const ModelFileMeta& meta) {
+  write_atomically(path, [&](const std::string& tmp) {
+    H5File file = H5File::create(tmp);
+    write_model(file, model, meta);
+    file.flush();
+  });
+}
+
+ModelFileMeta read_model_meta(const H5File& file) {
+  ModelFileMeta meta;
+  TANDEM_CHECK(file.attr("format") == "tandem")
+      << file.path() << ": not a tandem model file (attribute format=\"" << file.attr("format")
+      << "\")";
+  meta.config_yaml = file.read_string("/config");
+  if (file.exists("/vocab/src")) meta.vocab_src = file.read_bytes("/vocab/src");
+  if (file.exists("/vocab/tgt")) {
+    meta.vocab_tgt = file.read_bytes("/vocab/tgt");
+    meta.joint_vocab = meta.vocab_tgt == meta.vocab_src;
+  }
+  meta.created = file.attr("created");
+  meta.tandem_version = file.attr("tandem_version");
+  meta.has_training_state = file.exists("/train");
+  return meta;
+}
+
+void load_params(const H5File& file, Seq2Seq& model) {
+  std::set<std::string> expected;
+  for (const auto& p : model.params()) {
+    const std::string name = "/params/" + p.name;
+    file.read_floats(name, to_dims(p.param->shape()), p.param->value.data());
+    p.param->grad.setZero();
+    expected.insert(p.name);
+  }
+  // A dataset the config does not account for means file and config disagree.
+  for (const auto& name : file.datasets_under("/params")) {
+    TANDEM_CHECK(expected.count(name))
+        << file.path() << ": /params/" << name << ": unexpected dataset for this model config";
+  }
+}
+
+std::unique_ptr<Seq2Seq> load_model(const std::string& path, ModelFileMeta* meta_out) {
+  const H5File file = H5File::open_read(path);
+  ModelFileMeta meta = read_model_meta(file);
+  const ModelConfig config = model_config_from_document(meta.config_yaml, path + ": /config");
+  config.validate(path + ": /config");
+  auto model = std::make_unique<Seq2Seq>(config);
+  load_params(file, *model);
+  if (meta_out) *meta_out = std::move(meta);
+  return model;
+}
+
+}  // namespace tandem

@@ -1,0 +1,17 @@
+// layers/dropout.h: inverted dropout. In training each element is kept with
+// probability 1-p and scaled by 1/(1-p); in evaluation it is the identity.
+// The mask is stored (as the scale factors) for backward.
+#pragma once
+
+#include "core/rng.h"
+#include "core/tensor.h"
+
+namespace tandem {
+
+// Applies dropout in place; `mask` receives the per-element factor (0 or 1/(1-p)).
+// With rng null or p == 0 nothing happens and mask is left empty.
+void dropout_forward(Matrix& x, float p, Rng* rng, Matrix& mask);
+// dx = dy * mask, in place; a no-op when mask is empty.
+void dropout_backward(Matrix& dy, const Matrix& mask);
+
+}  // namespace tandem

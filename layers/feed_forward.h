@@ -1,0 +1,31 @@
+// layers/feed_forward.h: position-wise y = fc2(act(fc1(x))), act = relu | gelu (erf form).
+#pragma once
+
+#include "layers/linear.h"
+
+namespace tandem {
+
+enum class Activation { Relu, Gelu };
+
+class FeedForward {
+ public:
+  struct Cache {
+    Matrix x;       // [n, d]   input
+    Matrix pre;     // [n, ffn] fc1 output before the activation
+    Matrix hidden;  // [n, ffn] after the activation
+  };
+
+  FeedForward() = default;
+  FeedForward(int d, int ffn_dim, Activation act);
+
+  void init(Rng& rng);
+  void forward(const Matrix& x, Matrix& y, Cache* cache) const;
+  void backward(const Matrix& dy, Cache& c, Matrix& dx);
+  void collect(const std::string& prefix, ParamList& out);
+
+ private:
+  Linear fc1_, fc2_;
+  Activation act_ = Activation::Relu;
+};
+
+}  // namespace tandem

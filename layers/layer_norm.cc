@@ -1,0 +1,53 @@
+#include "layers/layer_norm.h"
+
+#include <cmath>
+
+namespace tandem {
+
+LayerNorm::LayerNorm(int d, float eps) : eps_(eps) {
+  gamma_.resize(1, d);
+  gamma_.value.setOnes();
+  gamma_.is_vector = true;
+  beta_.resize(1, d);
+  beta_.is_vector = true;
+}
+
+void LayerNorm::forward(const Matrix& x, Matrix& y, Cache* cache) const {
+  const Eigen::Index n = x.rows(), d = x.cols();
+  y.resize(n, d);
+  if (cache) {
+    cache->xhat.resize(n, d);
+    cache->rstd.resize(n);
+  }
+  for (Eigen::Index r = 0; r < n; ++r) {
+    const float mean = x.row(r).mean();
+    const float var = (x.row(r).array() - mean).square().mean();
+    const float rstd = 1.f / std::sqrt(var + eps_);
+    auto xhat = (x.row(r).array() - mean) * rstd;
+    y.row(r) = (xhat * gamma_.value.row(0).array() + beta_.value.row(0).array()).matrix();
+    if (cache) {
+      cache->xhat.row(r) = xhat.matrix();
+      cache->rstd(r) = rstd;
+    }
+  }
+}
+
+void LayerNorm::backward(const Matrix& dy, const Cache& c, Matrix& dx) {
+  const Eigen::Index n = dy.rows(), d = dy.cols();
+  dx.resize(n, d);
+  gamma_.grad.row(0) += (dy.array() * c.xhat.array()).colwise().sum().matrix();
+  beta_.grad.row(0) += dy.colwise().sum();
+  for (Eigen::Index r = 0; r < n; ++r) {
+    const auto dxhat = (dy.row(r).array() * gamma_.value.row(0).array()).eval();
+    const float mean_dxhat = dxhat.mean();
+    const float mean_dxhat_xhat = (dxhat * c.xhat.row(r).array()).mean();
+    dx.row(r) = (c.rstd(r) * (dxhat - mean_dxhat - c.xhat.row(r).array() * mean_dxhat_xhat)).matrix();
+  }
+}
+
+void LayerNorm::collect(const std::string& prefix, ParamList& out) {
+  out.push_back({join_name(prefix, "weight"), &gamma_});
+  out.push_back({join_name(prefix, "bias"), &beta_});
+}
+
+}  // namespace tandem

@@ -1,0 +1,142 @@
+#include "model/config.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/error.h"
+#include "core/yaml_fields.h"
+
+namespace tandem {
+namespace {
+
+const std::vector<std::pair<std::string, Activation>> kActivations = {
+    {"relu", Activation::Relu}, {"gelu", Activation::Gelu}};
+const std::vector<std::pair<std::string, NormPlacement>> kNorms = {{"pre", NormPlacement::Pre},
+                                                                   {"post", NormPlacement::Post}};
+const std::vector<std::pair<std::string, Positions>> kPositions = {
+    {"sinusoidal", Positions::Sinusoidal},
+    {"learned", Positions::Learned},
+    {"rope", Positions::Rope},
+    {"alibi", Positions::Alibi}};
+const std::vector<std::pair<std::string, TieEmbeddings>> kTies = {
+    {"none", TieEmbeddings::None}, {"decoder", TieEmbeddings::Decoder}, {"all", TieEmbeddings::All}};
+
+template <typename E>
+const char* name_of(E v, const std::vector<std::pair<std::string, E>>& names) {
+  for (const auto& n : names)
+    if (n.second == v) return n.first.c_str();
+  return "?";
+}
+
+StackConfig stack(const ModelConfig& c, int layers) {
+  StackConfig s;
+  s.d_model = c.d_model;
+  s.heads = c.heads;
+  s.ffn_dim = c.ffn_dim;
+  s.activation = c.ffn_activation;
+  s.layers = layers;
+  s.norm = c.norm;
+  s.max_positions = c.max_positions;
+  s.dropout = c.dropout;
+  s.attention_dropout = c.attention_dropout;
+  return s;
+}
+
+}  // namespace
+
+const char* to_string(Positions p) { return name_of(p, kPositions); }
+const char* to_string(TieEmbeddings t) { return name_of(t, kTies); }
+const char* to_string(Activation a) { return name_of(a, kActivations); }
+const char* to_string(NormPlacement n) { return name_of(n, kNorms); }
+
+StackConfig ModelConfig::encoder_stack() const { return stack(*this, encoder_layers); }
+StackConfig ModelConfig::decoder_stack() const { return stack(*this, decoder_layers); }
+
+void ModelConfig::validate(const std::string& where) const {
+  TANDEM_CHECK(d_model % heads == 0)
+      << where << ": model.d_model " << d_model << " is not divisible by model.heads " << heads;
+  TANDEM_CHECK((d_model / heads) % 2 == 0 || positions != Positions::Rope)
+      << where << ": model.positions rope needs an even head dimension";
+  // The options below are parsed so that files stay forward-compatible, but the
+  // layers that implement them arrive with the model-variants issue (#6).
+  TANDEM_CHECK(positions == Positions::Sinusoidal)
+      << where << ": model.positions " << to_string(positions)
+      << " is not implemented yet (only sinusoidal; see issue #6)";
+  TANDEM_CHECK(kv_heads == 0 || kv_heads == heads)
+      << where << ": model.kv_heads " << kv_heads
+      << " (grouped-query attention) is not implemented yet; use kv_heads = heads (#6)";
+  TANDEM_CHECK(sliding_window == 0)
+      << where << ": model.sliding_window is not implemented yet; use 0 (#6)";
+  TANDEM_CHECK(src_vocab_size > 0 && tgt_vocab_size > 0)
+      << where << ": model vocabulary sizes must be set (src_vocab_size " << src_vocab_size
+      << ", tgt_vocab_size " << tgt_vocab_size << ")";
+  TANDEM_CHECK(tie_embeddings != TieEmbeddings::All || src_vocab_size == tgt_vocab_size)
+      << where << ": model.tie_embeddings all needs one joint vocabulary, got src "
+      << src_vocab_size << " and tgt " << tgt_vocab_size;
+  TANDEM_CHECK(pad_id >= 0 && pad_id < std::min(src_vocab_size, tgt_vocab_size))
+      << where << ": model.pad_id " << pad_id << " is outside the vocabulary";
+}
+
+void parse_model_config(const YAML::Node& node, const std::string& where, ModelConfig& c) {
+  YamlFields f(node, where, "model");
+  f.get("d_model", c.d_model, 2, 1 << 16);
+  f.get("heads", c.heads, 1, 1024);
+  f.get("kv_heads", c.kv_heads, 0, 1024);
+  f.get("ffn_dim", c.ffn_dim, 1, 1 << 20);
+  f.get_enum("ffn_activation", c.ffn_activation, kActivations);
+  f.get("encoder_layers", c.encoder_layers, 0, 256);
+  f.get("decoder_layers", c.decoder_layers, 1, 256);
+  f.get_enum("norm", c.norm, kNorms);
+  f.get_enum("positions", c.positions, kPositions);
+  f.get("max_positions", c.max_positions, 1, 1 << 20);
+  f.get("dropout", c.dropout, 0.f, 0.99f);
+  f.get("attention_dropout", c.attention_dropout, 0.f, 0.99f);
+  f.get_enum("tie_embeddings", c.tie_embeddings, kTies);
+  f.get("sliding_window", c.sliding_window, 0, 1 << 20);
+  f.get("src_vocab_size", c.src_vocab_size, 0, 1 << 24);
+  f.get("tgt_vocab_size", c.tgt_vocab_size, 0, 1 << 24);
+  f.get("pad_id", c.pad_id, 0, 1 << 24);
+  f.finish();
+}
+
+ModelConfig load_model_config(const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    TANDEM_FAIL() << path << ": cannot open model config";
+  } catch (const YAML::Exception& e) {
+    TANDEM_FAIL() << path << ":" << e.mark.line + 1 << ": " << e.msg;
+  }
+  ModelConfig c;
+  parse_model_config(root, path, c);
+  return c;
+}
+
+std::string model_config_to_yaml(const ModelConfig& c) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "d_model" << YAML::Value << c.d_model;
+  out << YAML::Key << "heads" << YAML::Value << c.heads;
+  out << YAML::Key << "kv_heads" << YAML::Value << (c.kv_heads == 0 ? c.heads : c.kv_heads);
+  out << YAML::Key << "ffn_dim" << YAML::Value << c.ffn_dim;
+  out << YAML::Key << "ffn_activation" << YAML::Value << to_string(c.ffn_activation);
+  out << YAML::Key << "encoder_layers" << YAML::Value << c.encoder_layers;
+  out << YAML::Key << "decoder_layers" << YAML::Value << c.decoder_layers;
+  out << YAML::Key << "norm" << YAML::Value << to_string(c.norm);
+  out << YAML::Key << "positions" << YAML::Value << to_string(c.positions);
+  out << YAML::Key << "max_positions" << YAML::Value << c.max_positions;
+  out << YAML::Key << "dropout" << YAML::Value << c.dropout;
+  out << YAML::Key << "attention_dropout" << YAML::Value << c.attention_dropout;
+  out << YAML::Key << "tie_embeddings" << YAML::Value << to_string(c.tie_embeddings);
+  out << YAML::Key << "sliding_window" << YAML::Value << c.sliding_window;
+  out << YAML::Key << "src_vocab_size" << YAML::Value << c.src_vocab_size;
+  out << YAML::Key << "tgt_vocab_size" << YAML::Value << c.tgt_vocab_size;
+  out << YAML::Key << "pad_id" << YAML::Value << c.pad_id;
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace tandem

@@ -1,0 +1,94 @@
+#include "model/seq2seq.h"
+
+#include <cmath>
+
+#include "core/rng.h"
+#include "kernels/gemm.h"
+
+namespace tandem {
+namespace {
+
+constexpr const char* kSrcEmbed = "encoder/embed_tokens/weight";
+constexpr const char* kTgtEmbed = "decoder/embed_tokens/weight";
+constexpr const char* kOutProj = "decoder/output_projection/weight";
+
+void init_normal(Param& p, float stddev, Rng& rng) {
+  const auto s = rng.next();
+  float* w = p.value.data();
+  for (Eigen::Index i = 0; i < p.value.size(); ++i) w[i] = s.normal(i) * stddev;
+}
+
+}  // namespace
+
+Seq2Seq::Seq2Seq(const ModelConfig& config) : config_(config) {
+  config_.validate("model config");
+  const int d = config_.d_model;
+  src_embed_.resize(config_.src_vocab_size, d);
+  src_table_ = &src_embed_;
+  params_.push_back({kSrcEmbed, src_table_});
+  if (config_.tie_embeddings == TieEmbeddings::All) {
+    tgt_table_ = src_table_;
+    aliases_.emplace_back(kTgtEmbed, kSrcEmbed);
+  } else {
+    tgt_embed_.resize(config_.tgt_vocab_size, d);
+    tgt_table_ = &tgt_embed_;
+    params_.push_back({kTgtEmbed, tgt_table_});
+  }
+  if (config_.tie_embeddings == TieEmbeddings::None) {
+    out_proj_.resize(config_.tgt_vocab_size, d);
+    out_table_ = &out_proj_;
+    params_.push_back({kOutProj, out_table_});
+  } else {
+    out_table_ = tgt_table_;
+    aliases_.emplace_back(kOutProj, config_.tie_embeddings == TieEmbeddings::All ? kSrcEmbed
+                                                                               : kTgtEmbed);
+  }
+  encoder_ = std::make_unique<Encoder>(config_.encoder_stack(), src_table_);
+  decoder_ = std::make_unique<Decoder>(config_.decoder_stack(), tgt_table_);
+  encoder_->collect("encoder", params_);
+  decoder_->collect("decoder", params_);
+}
+
+void Seq2Seq::init(uint64_t seed) {
+  Rng rng(seed);
+  // Embeddings ~ N(0, d^-1/2) as in fairseq, so that sqrt(d) scaling gives unit variance.
+  const float stddev = 1.f / std::sqrt(static_cast<float>(config_.d_model));
+  init_normal(src_embed_, stddev, rng);
+  if (tgt_table_ == &tgt_embed_) init_normal(tgt_embed_, stddev, rng);
+  if (out_table_ == &out_proj_) init_normal(out_proj_, stddev, rng);
+  // The pad row carries no signal (fairseq's padding_idx).
+  src_table_->value.row(config_.pad_id).setZero();
+  tgt_table_->value.row(config_.pad_id).setZero();
+  encoder_->init(rng);
+  decoder_->init(rng);
+}
+
+void Seq2Seq::forward(const Batch& batch, Matrix& logits, Cache* cache, Rng* rng) const {
+  Cache local;
+  Cache& c = cache ? *cache : local;
+  encoder_->forward(batch.src, batch.src_shape, c.memory, cache ? &c.encoder : nullptr, rng);
+  decoder_->forward(batch.tgt_in, batch.tgt_shape, c.memory, batch.src_shape, c.hidden,
+                    cache ? &c.decoder : nullptr, rng);
+  logits.resize(c.hidden.rows(), out_table_->value.rows());
+  gemm(c.hidden, Trans::No, out_table_->value, Trans::Yes, logits);
+}
+
+void Seq2Seq::backward(const Batch& batch, const Matrix& dlogits, Cache& c) {
+  gemm(dlogits, Trans::Yes, c.hidden, Trans::No, out_table_->grad, 1.f, 1.f);
+  Matrix dhidden(c.hidden.rows(), c.hidden.cols()), dmemory;
+  gemm(dlogits, Trans::No, out_table_->value, Trans::No, dhidden);
+  decoder_->backward(dhidden, c.decoder, batch.tgt_in, batch.tgt_shape, batch.src_shape, dmemory);
+  encoder_->backward(dmemory, c.encoder, batch.src, batch.src_shape);
+}
+
+void Seq2Seq::zero_grad() {
+  for (auto& p : params_) p.param->grad.setZero();
+}
+
+int64_t Seq2Seq::parameter_count() const {
+  int64_t n = 0;
+  for (const auto& p : params_) n += p.param->value.size();
+  return n;
+}
+
+}  // namespace tandem

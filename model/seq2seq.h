@@ -1,0 +1,59 @@
+// model/seq2seq.h: the whole encoder-decoder: embeddings (possibly tied),
+// encoder, decoder and output projection, with forward and backward over a
+// padded batch. Parameters are listed once, under PyTorch/fairseq-style names.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "decoder/decoder.h"
+#include "encoder/encoder.h"
+#include "model/batch.h"
+#include "model/config.h"
+
+namespace tandem {
+
+class Seq2Seq {
+ public:
+  struct Cache {
+    Encoder::Cache encoder;
+    Decoder::Cache decoder;
+    Matrix memory;  // [src rows, d]
+    Matrix hidden;  // [tgt rows, d] decoder output before the projection
+  };
+
+  explicit Seq2Seq(const ModelConfig& config);
+  Seq2Seq(const Seq2Seq&) = delete;
+  Seq2Seq& operator=(const Seq2Seq&) = delete;
+
+  // Random initialization, reproducible from the seed.
+  void init(uint64_t seed);
+
+  // logits: [tgt rows, tgt_vocab]. cache null for inference; rng null = eval mode (no dropout).
+  void forward(const Batch& batch, Matrix& logits, Cache* cache, Rng* rng) const;
+  // Adds the gradients of the loss whose gradient w.r.t. logits is `dlogits`.
+  void backward(const Batch& batch, const Matrix& dlogits, Cache& cache);
+
+  void zero_grad();
+  const ParamList& params() const { return params_; }
+  // Names that refer to a tensor listed under another name (tied embeddings):
+  // {alias, canonical}.
+  const std::vector<std::pair<std::string, std::string>>& aliases() const { return aliases_; }
+  const ModelConfig& config() const { return config_; }
+  int64_t parameter_count() const;
+
+ private:
+  ModelConfig config_;
+  Param src_embed_, tgt_embed_, out_proj_;
+  Param* src_table_;
+  Param* tgt_table_;
+  Param* out_table_;
+  std::unique_ptr<Encoder> encoder_;
+  std::unique_ptr<Decoder> decoder_;
+  ParamList params_;
+  std::vector<std::pair<std::string, std::string>> aliases_;
+};
+
+}  // namespace tandem

@@ -1,0 +1,135 @@
+// Model file: round trip, h5py-visible layout, and the errors a damaged or
+// mismatched file must produce (naming the dataset and the shapes).
+#include "io/model_file.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include "../model/tiny_model.h"
+#include "../test_util.h"
+#include "io/atomic_file.h"
+#include "io/hdf5.h"
+
+namespace tandem {
+namespace {
+
+std::string temp_path(const std::string& name) {
+  return ::testing::TempDir() + "tandem_" + name + ".h5";
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ModelFile, RoundTripGivesIdenticalOutputs) {
+  for (auto tie : {TieEmbeddings::None, TieEmbeddings::Decoder, TieEmbeddings::All}) {
+    Seq2Seq model(test::tiny_config(NormPlacement::Pre, tie, Activation::Relu));
+    model.init(17);
+    ModelFileMeta meta;
+    meta.vocab_src = std::string("\x01\x02\x00\x03", 4);
+    meta.joint_vocab = true;
+    const std::string path = temp_path("roundtrip");
+    save_model(path, model, meta);
+    ModelFileMeta back;
+    auto loaded = load_model(path, &back);
+    EXPECT_EQ(back.vocab_src, meta.vocab_src);
+    EXPECT_TRUE(back.joint_vocab);
+    EXPECT_EQ(back.vocab_tgt, meta.vocab_src) << "/vocab/tgt links to /vocab/src";
+    const Batch batch = test::tiny_batch();
+    Matrix a, b;
+    model.forward(batch, a, nullptr, nullptr);
+    loaded->forward(batch, b, nullptr, nullptr);
+    test::expect_close(b, a, 0, 0, "logits after reload");
+    std::remove(path.c_str());
+  }
+}
+
+TEST(ModelFile, LayoutUsesDocumentedNames) {
+  Seq2Seq model(test::tiny_config(NormPlacement::Pre, TieEmbeddings::Decoder, Activation::Relu));
+  model.init(1);
+  const std::string path = temp_path("layout");
+  save_model(path, model, {});
+  const H5File f = H5File::open_read(path);
+  EXPECT_EQ(f.attr("format"), "tandem");
+  EXPECT_EQ(f.attr("format_version"), kFormatVersion);
+  EXPECT_FALSE(f.attr("created").empty());
+  EXPECT_TRUE(f.exists("/config"));
+  EXPECT_EQ(*f.dims("/params/encoder/layers/0/self_attn/q_proj/weight"),
+            (std::vector<hsize_t>{16, 16}));
+  EXPECT_EQ(*f.dims("/params/decoder/layers/1/encoder_attn/k_proj/bias"),
+            (std::vector<hsize_t>{16}));
+  EXPECT_EQ(*f.dims("/params/decoder/output_projection/weight"), (std::vector<hsize_t>{13, 16}))
+      << "tied name resolves through its soft link";
+  std::remove(path.c_str());
+}
+
+// Writes a model file, then rewrites one dataset through the raw HDF5 API.
+void damage(const std::string& path, const std::string& dataset, bool remove_it) {
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  ASSERT_GE(H5Ldelete(f, dataset.c_str(), H5P_DEFAULT), 0);
+  if (!remove_it) {
+    const hsize_t dims[2] = {16, 8};
+    const hid_t space = H5Screate_simple(2, dims, nullptr);
+    const hid_t ds = H5Dcreate2(f, dataset.c_str(), H5T_IEEE_F32LE, space, H5P_DEFAULT,
+                                H5P_DEFAULT, H5P_DEFAULT);
+    H5Dclose(ds);
+    H5Sclose(space);
+  }
+  H5Fclose(f);
+}
+
+TEST(ModelFile, WrongShapeIsNamed) {
+  Seq2Seq model(test::tiny_config(NormPlacement::Pre, TieEmbeddings::None, Activation::Relu));
+  const std::string path = temp_path("shape");
+  save_model(path, model, {});
+  damage(path, "/params/decoder/layers/1/encoder_attn/k_proj/weight", false);
+  EXPECT_EQ(error_of([&] { load_model(path); }),
+            path + ": /params/decoder/layers/1/encoder_attn/k_proj/weight: shape [16,8], "
+                   "expected [16,16]");
+  std::remove(path.c_str());
+}
+
+TEST(ModelFile, MissingDatasetIsNamed) {
+  Seq2Seq model(test::tiny_config(NormPlacement::Post, TieEmbeddings::None, Activation::Relu));
+  const std::string path = temp_path("missing");
+  save_model(path, model, {});
+  damage(path, "/params/encoder/layers/1/fc2/bias", true);
+  EXPECT_EQ(error_of([&] { load_model(path); }),
+            path + ": missing dataset /params/encoder/layers/1/fc2/bias");
+  std::remove(path.c_str());
+}
+
+TEST(ModelFile, NotHdf5AndMissingFile) {
+  const std::string path = temp_path("text");
+  std::ofstream(path) << "hello\n";
+  EXPECT_EQ(error_of([&] { load_model(path); }), path + ": not an HDF5 file");
+  std::remove(path.c_str());
+  EXPECT_EQ(error_of([&] { load_model(path); }),
+            path + ": cannot open (no such file or not readable)");
+}
+
+TEST(ModelFile, FailedWriteLeavesPreviousFileIntact) {
+  Seq2Seq model(test::tiny_config(NormPlacement::Pre, TieEmbeddings::None, Activation::Relu));
+  model.init(2);
+  const std::string path = temp_path("atomic");
+  save_model(path, model, {});
+  // A model with a duplicated param name fails halfway through writing.
+  EXPECT_THROW(write_atomically(path,
+                                [&](const std::string& tmp) {
+                                  H5File f = H5File::create(tmp);
+                                  f.write_bytes("/x", "abc");
+                                  f.write_bytes("/x", "abc");  // second create fails
+                                }),
+               Error);
+  EXPECT_NO_THROW(load_model(path));
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace tandem

@@ -1,0 +1,37 @@
+#include "layers/dropout.h"
+
+#include "../test_util.h"
+
+namespace tandem {
+namespace {
+
+TEST(Dropout, EvalModeIsIdentity) {
+  Matrix x = test::random_matrix(3, 4, 1), mask;
+  const Matrix before = x;
+  dropout_forward(x, 0.5f, nullptr, mask);
+  EXPECT_EQ(mask.size(), 0);
+  test::expect_close(x, before, 0, 0, "x");
+}
+
+TEST(Dropout, KeepsExpectedFractionAndScales) {
+  Rng rng(5);
+  Matrix x = Matrix::Ones(200, 100), mask;
+  dropout_forward(x, 0.25f, &rng, mask);
+  const double kept = (mask.array() > 0).cast<double>().mean();
+  EXPECT_NEAR(kept, 0.75, 0.01);
+  EXPECT_NEAR(x.mean(), 1.0, 0.02);  // inverted dropout preserves the mean
+  Matrix dy = Matrix::Ones(200, 100);
+  dropout_backward(dy, mask);
+  test::expect_close(dy, mask, 0, 0, "backward multiplies by the same mask");
+}
+
+TEST(Dropout, SameSeedSameMask) {
+  Rng a(9), b(9);
+  Matrix x1 = Matrix::Ones(10, 10), x2 = x1, m1, m2;
+  dropout_forward(x1, 0.5f, &a, m1);
+  dropout_forward(x2, 0.5f, &b, m2);
+  test::expect_close(m1, m2, 0, 0, "mask");
+}
+
+}  // namespace
+}  // namespace tandem

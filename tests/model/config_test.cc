@@ -1,0 +1,83 @@
+// Model config parsing: presets, every error path, and the YAML round trip.
+#include "model/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include "../test_util.h"
+#include "core/error.h"
+#include "model/presets.h"
+
+namespace tandem {
+namespace {
+
+std::string error_of(const std::string& yaml) {
+  try {
+    ModelConfig c;
+    parse_model_config(YAML::Load(yaml), "m.yaml", c);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ModelConfig, PresetsMatchDesign) {
+  const ModelConfig small = resolve_model_config("transformer-small");
+  EXPECT_EQ(small.d_model, 256);
+  EXPECT_EQ(small.heads, 4);
+  EXPECT_EQ(small.ffn_dim, 1024);
+  EXPECT_EQ(small.encoder_layers, 3);
+  EXPECT_EQ(small.decoder_layers, 3);
+  const ModelConfig base = resolve_model_config("transformer-base");
+  EXPECT_EQ(base.d_model, 512);
+  EXPECT_EQ(base.encoder_layers, 6);
+}
+
+TEST(ModelConfig, UnknownPresetSuggestsNearest) {
+  try {
+    resolve_model_config("transformer-smal");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("did you mean `transformer-small`"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(ModelConfig, ErrorsNameKeyLineAndValue) {
+  EXPECT_EQ(error_of("d_model: 64\nheds: 4\n"),
+            "m.yaml:2: model.heds: unknown key (did you mean `heads`?)");
+  EXPECT_EQ(error_of("d_model: big\n"), "m.yaml:1: model.d_model: expected an integer, got \"big\"");
+  EXPECT_EQ(error_of("dropout: 1.5\n"), "m.yaml:1: model.dropout: 1.5 is out of range [0, 0.99]");
+  EXPECT_EQ(error_of("norm: middle\n"),
+            "m.yaml:1: model.norm: expected one of pre | post, got \"middle\"");
+  EXPECT_EQ(error_of("heads: [1, 2]\n"), "m.yaml:1: model.heads: expected an integer, got a list");
+}
+
+TEST(ModelConfig, ValidateRejectsIndivisibleHeads) {
+  ModelConfig c;
+  c.d_model = 10;
+  c.heads = 4;
+  c.src_vocab_size = c.tgt_vocab_size = 5;
+  EXPECT_THROW(c.validate("x"), Error);
+  c.heads = 5;
+  EXPECT_NO_THROW(c.validate("x"));
+  c.tie_embeddings = TieEmbeddings::All;
+  c.tgt_vocab_size = 6;
+  EXPECT_THROW(c.validate("x"), Error);
+}
+
+TEST(ModelConfig, YamlRoundTrip) {
+  ModelConfig c = resolve_model_config("transformer-small");
+  c.norm = NormPlacement::Post;
+  c.ffn_activation = Activation::Gelu;
+  c.src_vocab_size = 100;
+  c.tgt_vocab_size = 120;
+  c.tie_embeddings = TieEmbeddings::Decoder;
+  ModelConfig back;
+  parse_model_config(YAML::Load(model_config_to_yaml(c)), "rt", back);
+  EXPECT_EQ(model_config_to_yaml(back), model_config_to_yaml(c));
+  EXPECT_EQ(back.norm, NormPlacement::Post);
+  EXPECT_EQ(back.tgt_vocab_size, 120);
+}
+
+}  // namespace
+}  // namespace tandem

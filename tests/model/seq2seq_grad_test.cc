@@ -1,0 +1,81 @@
+// Whole-model finite-difference check: label-smoothed loss of a tiny
+// encoder-decoder w.r.t. every parameter tensor (sampled entries), for pre- and
+// post-norm, each embedding tying, relu and gelu, and with dropout on.
+#include "model/seq2seq.h"
+
+#include "../test_util.h"
+#include "tiny_model.h"
+#include "train/loss.h"
+
+namespace tandem {
+namespace {
+
+struct ModelCase {
+  NormPlacement norm;
+  TieEmbeddings tie;
+  Activation act;
+  float dropout;
+  const char* name;
+};
+
+class Seq2SeqGradTest : public ::testing::TestWithParam<ModelCase> {};
+
+TEST_P(Seq2SeqGradTest, EveryParameterMatchesFiniteDifferences) {
+  const auto mc = GetParam();
+  ModelConfig config = test::tiny_config(mc.norm, mc.tie, mc.act);
+  config.dropout = config.attention_dropout = mc.dropout;
+  Seq2Seq model(config);
+  model.init(5);
+  // Give norms and biases non-trivial values so their gradients are exercised.
+  for (const auto& p : model.params())
+    if (p.param->is_vector) p.param->value.array() += test::random_matrix(1, p.param->value.cols(), 3, 0.1f).array();
+  const Batch batch = test::tiny_batch();
+  const bool train = mc.dropout > 0;
+
+  auto loss = [&] {
+    Rng rng(42);
+    Matrix logits;
+    model.forward(batch, logits, nullptr, train ? &rng : nullptr);
+    const auto s = label_smoothed_cross_entropy(logits, batch.tgt_out, 0, 0.1f, nullptr);
+    return s.loss_sum / s.tokens;
+  };
+  Rng rng(42);
+  Seq2Seq::Cache cache;
+  Matrix logits, dlogits;
+  model.forward(batch, logits, &cache, train ? &rng : nullptr);
+  const auto stats = label_smoothed_cross_entropy(logits, batch.tgt_out, 0, 0.1f, &dlogits);
+  dlogits /= static_cast<float>(stats.tokens);
+  model.zero_grad();
+  model.backward(batch, dlogits, cache);
+
+  for (const auto& p : model.params())
+    test::check_gradient(p.param->value, p.param->grad, loss, p.name, 2e-3f, 1e-3, 3e-2, 12);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Variants, Seq2SeqGradTest,
+    ::testing::Values(
+        ModelCase{NormPlacement::Pre, TieEmbeddings::None, Activation::Relu, 0.f, "pre_untied_relu"},
+        ModelCase{NormPlacement::Post, TieEmbeddings::None, Activation::Relu, 0.f, "post_untied_relu"},
+        ModelCase{NormPlacement::Pre, TieEmbeddings::Decoder, Activation::Gelu, 0.f, "pre_tie_decoder_gelu"},
+        ModelCase{NormPlacement::Post, TieEmbeddings::All, Activation::Gelu, 0.f, "post_tie_all_gelu"},
+        ModelCase{NormPlacement::Pre, TieEmbeddings::All, Activation::Gelu, 0.1f, "pre_tie_all_dropout"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(Seq2Seq, TyingSharesOneTensor) {
+  auto count = [](TieEmbeddings tie) {
+    Seq2Seq m(test::tiny_config(NormPlacement::Pre, tie, Activation::Relu));
+    int embeddings = 0;
+    for (const auto& p : m.params())
+      if (p.name.find("embed_tokens") != std::string::npos ||
+          p.name.find("output_projection") != std::string::npos)
+        ++embeddings;
+    return std::make_pair(embeddings, static_cast<int>(m.aliases().size()));
+  };
+  EXPECT_EQ(count(TieEmbeddings::None), std::make_pair(3, 0));
+  EXPECT_EQ(count(TieEmbeddings::Decoder), std::make_pair(2, 1));
+  EXPECT_EQ(count(TieEmbeddings::All), std::make_pair(1, 2));
+}
+
+}  // namespace
+}  // namespace tandem

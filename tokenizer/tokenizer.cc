@@ -1,0 +1,42 @@
+#include "tokenizer/tokenizer.h"
+
+#include <sentencepiece_processor.h>
+
+#include "core/error.h"
+
+namespace tandem {
+
+Tokenizer::Tokenizer(const std::string& bytes, const std::string& where)
+    : bytes_(bytes), sp_(std::make_unique<sentencepiece::SentencePieceProcessor>()) {
+  TANDEM_CHECK(!bytes.empty()) << where << ": no SentencePiece model";
+  const auto status = sp_->LoadFromSerializedProto(bytes);
+  TANDEM_CHECK(status.ok()) << where << ": invalid SentencePiece model: " << status.ToString();
+}
+
+Tokenizer::~Tokenizer() = default;
+
+Ids Tokenizer::encode(const std::string& text) const {
+  std::vector<int> ids;
+  const auto status = sp_->Encode(text, &ids);
+  TANDEM_CHECK(status.ok()) << "tokenizer: " << status.ToString();
+  return Ids(ids.begin(), ids.end());
+}
+
+std::string Tokenizer::decode(const Ids& ids) const {
+  std::vector<int> kept;
+  for (int id : ids) {
+    if (id != pad_id() && id != bos_id() && id != eos_id()) kept.push_back(id);
+  }
+  std::string text;
+  const auto status = sp_->Decode(kept, &text);
+  TANDEM_CHECK(status.ok()) << "tokenizer: " << status.ToString();
+  return text;
+}
+
+int Tokenizer::vocab_size() const { return sp_->GetPieceSize(); }
+int Tokenizer::pad_id() const { return sp_->pad_id(); }
+int Tokenizer::bos_id() const { return sp_->bos_id(); }
+int Tokenizer::eos_id() const { return sp_->eos_id(); }
+int Tokenizer::unk_id() const { return sp_->unk_id(); }
+
+}  // namespace tandem
