@@ -120,12 +120,19 @@ std::string H5File::read_string(const std::string& name) const {
   Handle type(H5Dget_type(ds.get()), H5Tclose);
   TANDEM_CHECK(H5Tget_class(type.get()) == H5T_STRING) << path_ << ": " << name
                                                        << " is not a string dataset";
-  TANDEM_CHECK(!H5Tis_variable_str(type.get())) << path_ << ": " << name
-                                                << ": variable-length strings are not supported";
-  const size_t size = H5Tget_size(type.get());
-  std::string text(size, '\0');
-  Handle mem(string_type(size), H5Tclose);
-  TANDEM_CHECK(H5Dread(ds.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()) >= 0)
+  std::string text;
+  if (H5Tis_variable_str(type.get()) > 0) {  // as h5py writes a Python str
+    char* data = nullptr;
+    Handle space(H5Dget_space(ds.get()), H5Sclose);
+    TANDEM_CHECK(H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &data) >= 0)
+        << path_ << ": cannot read " << name;
+    if (data) text = data;
+    H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, &data);
+    return text;
+  }
+  // Read with the file's own fixed-length type: no character-set conversion.
+  text.assign(H5Tget_size(type.get()), '\0');
+  TANDEM_CHECK(H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()) >= 0)
       << path_ << ": cannot read " << name;
   while (!text.empty() && text.back() == '\0') text.pop_back();
   return text;
@@ -234,11 +241,17 @@ std::string H5File::attr(const std::string& key) const {
   if (H5Aexists(id_, key.c_str()) <= 0) return "";
   Handle a(H5Aopen(id_, key.c_str(), H5P_DEFAULT), H5Aclose);
   Handle type(H5Aget_type(a.get()), H5Tclose);
-  if (H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()) > 0) return "";
-  const size_t size = H5Tget_size(type.get());
-  std::string value(size, '\0');
-  Handle mem(string_type(size), H5Tclose);
-  if (H5Aread(a.get(), mem.get(), value.data()) < 0) return "";
+  if (H5Tget_class(type.get()) != H5T_STRING) return "";
+  std::string value;
+  if (H5Tis_variable_str(type.get()) > 0) {
+    char* data = nullptr;
+    if (H5Aread(a.get(), type.get(), &data) < 0) return "";
+    if (data) value = data;
+    H5free_memory(data);
+    return value;
+  }
+  value.assign(H5Tget_size(type.get()), '\0');
+  if (H5Aread(a.get(), type.get(), value.data()) < 0) return "";
   while (!value.empty() && value.back() == '\0') value.pop_back();
   return value;
 }

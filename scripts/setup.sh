@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# scripts/setup.sh: install the Debian packages tandem needs (only the missing
+# ones; `apt-get update` runs only if something is missing), then configure and
+# build into build/ with -j2. Safe to run again: it only does what is left.
+#   TANDEM_NATIVE=OFF  build without -march=native (portable binary)
+#   TANDEM_EXTRA_PACKAGES="..."  more packages to ensure (the test script adds some)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(g++ make cmake pkg-config libeigen3-dev libsentencepiece-dev libyaml-cpp-dev
+          libhdf5-dev libboost-program-options-dev libgtest-dev ${TANDEM_EXTRA_PACKAGES:-})
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTANDEM_NATIVE="${TANDEM_NATIVE:-ON}" >/dev/null
+cmake --build build -j2
