@@ -1,5 +1,6 @@
 #include "decoder/decoder.h"
 
+#include "core/error.h"
 #include "layers/dropout.h"
 
 namespace tandem {
@@ -46,6 +47,63 @@ void Decoder::backward(const Matrix& dhidden, Cache& c, const Ids& tgt_in, const
   }
   dropout_backward(dx, c.embed_drop_mask);
   embed_.backward(tgt_in, dx);
+}
+
+void Decoder::start(const Matrix& memory, const SeqShape& src, int capacity,
+                    DecoderState& state) const {
+  TANDEM_CHECK(capacity <= embed_.max_positions())
+      << "decoding " << capacity << " positions exceeds max_positions " << embed_.max_positions();
+  state.layers.resize(layers_.size());
+  for (size_t i = 0; i < layers_.size(); ++i) layers_[i].start(memory, src, state.layers[i]);
+  state.row_sentence.resize(src.batch);
+  for (int b = 0; b < src.batch; ++b) state.row_sentence[b] = b;
+  state.capacity = capacity;
+  state.step = 0;
+}
+
+void Decoder::step(const Ids& tokens, DecoderState& state, Matrix& hidden) const {
+  const int rows = state.rows();
+  TANDEM_CHECK(static_cast<int>(tokens.size()) == rows)
+      << "decoder step: " << tokens.size() << " tokens for " << rows << " rows";
+  TANDEM_CHECK(state.step < state.capacity)
+      << "decoder step " << state.step << " beyond capacity " << state.capacity;
+  SeqShape one{rows, 1, std::vector<int>(rows, 1)};
+  Matrix x, y;
+  embed_.forward(tokens, one, x, state.step);
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    layers_[i].step(x, state.layers[i], state.capacity, state.row_sentence, y);
+    x.swap(y);
+  }
+  if (config_.norm == NormPlacement::Pre) {
+    final_norm_.forward(x, hidden, nullptr);
+  } else {
+    hidden = std::move(x);
+  }
+  ++state.step;
+}
+
+void Decoder::reorder(DecoderState& state, const std::vector<int>& parents) {
+  const int filled = state.step;
+  auto gather = [&](std::vector<Matrix>& cache) {
+    // Copy only the filled positions into reused buffers, then swap them in.
+    std::vector<Matrix>& out = state.scratch;
+    out.resize(parents.size());
+    for (size_t i = 0; i < parents.size(); ++i) {
+      const Matrix& src = cache[parents[i]];
+      if (out[i].rows() != src.rows() || out[i].cols() != src.cols())
+        out[i].resize(src.rows(), src.cols());
+      out[i].topRows(filled) = src.topRows(filled);
+    }
+    cache.swap(out);
+  };
+  for (auto& layer : state.layers) {
+    if (layer.self.k.empty()) continue;
+    gather(layer.self.k);
+    gather(layer.self.v);
+  }
+  std::vector<int> sentence(parents.size());
+  for (size_t i = 0; i < parents.size(); ++i) sentence[i] = state.row_sentence[parents[i]];
+  state.row_sentence.swap(sentence);
 }
 
 void Decoder::collect(const std::string& prefix, ParamList& out) {

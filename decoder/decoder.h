@@ -10,6 +10,18 @@
 
 namespace tandem {
 
+// Incremental decoding state: one row per live hypothesis (typed, not a string
+// map). Beam search keeps it in step with its hypotheses through reorder().
+struct DecoderState {
+  std::vector<DecoderLayerState> layers;
+  std::vector<int> row_sentence;  // [rows] sentence index of each hypothesis row
+  int capacity = 0;               // most positions any row may reach
+  int step = 0;                   // positions decoded so far
+  std::vector<Matrix> scratch;    // reused buffers for reorder()
+
+  int rows() const { return static_cast<int>(row_sentence.size()); }
+};
+
 class Decoder {
  public:
   struct Cache {
@@ -27,6 +39,13 @@ class Decoder {
   void backward(const Matrix& dhidden, Cache& c, const Ids& tgt_in, const SeqShape& tgt,
                 const SeqShape& src, Matrix& dmemory);
   void collect(const std::string& prefix, ParamList& out);
+
+  // Prepares decoding of `src.batch` sentences, one hypothesis row each.
+  void start(const Matrix& memory, const SeqShape& src, int capacity, DecoderState& state) const;
+  // Feeds one token per row at position state.step; hidden: [rows, d].
+  void step(const Ids& tokens, DecoderState& state, Matrix& hidden) const;
+  // New row i continues old row parents[i] (beam selection; dropping finished rows).
+  static void reorder(DecoderState& state, const std::vector<int>& parents);
 
  private:
   StackConfig config_;

@@ -48,6 +48,25 @@ void DecoderLayer::backward(const Matrix& dy, Cache& c, const SeqShape& tgt, con
   });
 }
 
+void DecoderLayer::start(const Matrix& memory, const SeqShape& src,
+                         DecoderLayerState& state) const {
+  state.self = SelfKV{};
+  cross_attn_.precompute_cross(memory, src, state.cross);
+}
+
+void DecoderLayer::step(const Matrix& x, DecoderLayerState& state, int capacity,
+                        const std::vector<int>& row_sentence, Matrix& y) const {
+  Matrix h1, h2;
+  self_res_.forward(x, h1, nullptr, nullptr, [&](const Matrix& in, Matrix& out) {
+    self_attn_.step_self(in, state.self, capacity, out);
+  });
+  cross_res_.forward(h1, h2, nullptr, nullptr, [&](const Matrix& in, Matrix& out) {
+    cross_attn_.step_cross(in, state.cross, row_sentence, out);
+  });
+  ffn_res_.forward(h2, y, nullptr, nullptr,
+                   [&](const Matrix& in, Matrix& out) { ffn_.forward(in, out, nullptr); });
+}
+
 void DecoderLayer::collect(const std::string& prefix, ParamList& out) {
   self_attn_.collect(join_name(prefix, "self_attn"), out);
   self_res_.collect(join_name(prefix, "self_attn_layer_norm"), out);

@@ -9,6 +9,12 @@
 
 namespace tandem {
 
+// Incremental-decoding state of one layer (no gradients).
+struct DecoderLayerState {
+  SelfKV self;    // grows by one position per step, per hypothesis row
+  CrossKV cross;  // per sentence, computed once
+};
+
 class DecoderLayer {
  public:
   struct Cache {
@@ -27,6 +33,11 @@ class DecoderLayer {
   void backward(const Matrix& dy, Cache& c, const SeqShape& tgt, const SeqShape& src, Matrix& dx,
                 Matrix& dmemory);
   void collect(const std::string& prefix, ParamList& out);
+
+  void start(const Matrix& memory, const SeqShape& src, DecoderLayerState& state) const;
+  // x: [rows, d] for the current position; row_sentence maps rows to sentences.
+  void step(const Matrix& x, DecoderLayerState& state, int capacity,
+            const std::vector<int>& row_sentence, Matrix& y) const;
 
  private:
   MultiHeadAttention self_attn_, cross_attn_;

@@ -130,6 +130,79 @@ void MultiHeadAttention::backward(const Matrix& dy, Cache& c, const SeqShape& qs
   }
 }
 
+namespace {
+
+// One query row against keys/values [n, d] for every head: out = softmax(q k^T * scale) v.
+void attend_one(const float* q_row, const Matrix& k, const Matrix& v, int n, int heads, int dh,
+                float scale, float* out_row) {
+  Eigen::VectorXf scores(n);
+  for (int h = 0; h < heads; ++h) {
+    const Eigen::Map<const Eigen::VectorXf> q(q_row + h * dh, dh);
+    scores.noalias() = k.block(0, h * dh, n, dh) * q * scale;
+    const float mx = scores.maxCoeff();
+    scores = (scores.array() - mx).exp();
+    scores /= scores.sum();
+    Eigen::Map<Eigen::RowVectorXf> out(out_row + h * dh, dh);
+    out.noalias() = scores.transpose() * v.block(0, h * dh, n, dh);
+  }
+}
+
+}  // namespace
+
+void MultiHeadAttention::step_self(const Matrix& x, SelfKV& kv, int capacity, Matrix& y) const {
+  const int rows = static_cast<int>(x.rows()), d = heads_ * head_dim_, t = kv.len;
+  Matrix q, k, v;
+  q_proj_.forward(x, q);
+  k_proj_.forward(x, k);
+  v_proj_.forward(x, v);
+  if (kv.k.size() != static_cast<size_t>(rows)) {
+    TANDEM_CHECK(t == 0) << "attention cache has " << kv.k.size() << " rows, step has " << rows;
+    kv.k.assign(rows, Matrix(capacity, d));
+    kv.v.assign(rows, Matrix(capacity, d));
+  }
+  TANDEM_CHECK(t < kv.k[0].rows()) << "decoder cache capacity " << kv.k[0].rows() << " exceeded";
+  Matrix context(rows, d);
+  const float scale = 1.f / std::sqrt(static_cast<float>(head_dim_));
+#pragma omp parallel for schedule(static)
+  for (int r = 0; r < rows; ++r) {
+    kv.k[r].row(t) = k.row(r);
+    kv.v[r].row(t) = v.row(r);
+    attend_one(q.row(r).data(), kv.k[r], kv.v[r], t + 1, heads_, head_dim_, scale,
+               context.row(r).data());
+  }
+  ++kv.len;
+  out_proj_.forward(context, y);
+}
+
+void MultiHeadAttention::precompute_cross(const Matrix& memory, const SeqShape& src,
+                                          CrossKV& kv) const {
+  Matrix k, v;
+  k_proj_.forward(memory, k);
+  v_proj_.forward(memory, v);
+  kv.k.resize(src.batch);
+  kv.v.resize(src.batch);
+  for (int b = 0; b < src.batch; ++b) {
+    kv.k[b] = k.middleRows(b * src.len, src.lengths[b]);
+    kv.v[b] = v.middleRows(b * src.len, src.lengths[b]);
+  }
+}
+
+void MultiHeadAttention::step_cross(const Matrix& x, const CrossKV& kv,
+                                    const std::vector<int>& row_sentence, Matrix& y) const {
+  const int rows = static_cast<int>(x.rows());
+  Matrix q;
+  q_proj_.forward(x, q);
+  Matrix context(rows, heads_ * head_dim_);
+  const float scale = 1.f / std::sqrt(static_cast<float>(head_dim_));
+#pragma omp parallel for schedule(static)
+  for (int r = 0; r < rows; ++r) {
+    const int s = row_sentence[r];
+    attend_one(q.row(r).data(), kv.k[s], kv.v[s], static_cast<int>(kv.k[s].rows()), heads_,
+               head_dim_, scale, context.row(r).data());
+  }
+  out_proj_.forward(context, y);
+}
+
 void MultiHeadAttention::collect(const std::string& prefix, ParamList& out) {
   q_proj_.collect(join_name(prefix, "q_proj"), out);
   k_proj_.collect(join_name(prefix, "k_proj"), out);

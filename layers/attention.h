@@ -10,6 +10,7 @@
 
 #include <vector>
 
+#include "layers/kv_cache.h"
 #include "layers/linear.h"
 
 namespace tandem {
@@ -38,6 +39,16 @@ class MultiHeadAttention {
   void backward(const Matrix& dy, Cache& c, const SeqShape& qs, const SeqShape* ks, Matrix& dx,
                 Matrix* dmemory);
   void collect(const std::string& prefix, ParamList& out);
+
+  // Incremental decoding (no gradients). x: [rows, d], one query per hypothesis.
+  // Causal self-attention: appends this step's k/v to `kv` and attends over all
+  // kv.len + 1 positions. `capacity` sizes the cache on the first step.
+  void step_self(const Matrix& x, SelfKV& kv, int capacity, Matrix& y) const;
+  // Cross-attention: projects each sentence's memory once.
+  void precompute_cross(const Matrix& memory, const SeqShape& src, CrossKV& kv) const;
+  // row_sentence[r]: which sentence of `kv` hypothesis row r belongs to.
+  void step_cross(const Matrix& x, const CrossKV& kv, const std::vector<int>& row_sentence,
+                  Matrix& y) const;
 
   AttentionKind kind() const { return kind_; }
   int heads() const { return heads_; }

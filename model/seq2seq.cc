@@ -81,6 +81,22 @@ void Seq2Seq::backward(const Batch& batch, const Matrix& dlogits, Cache& c) {
   encoder_->backward(dmemory, c.encoder, batch.src, batch.src_shape);
 }
 
+void Seq2Seq::encode(const Ids& src, const SeqShape& shape, Matrix& memory) const {
+  encoder_->forward(src, shape, memory, nullptr, nullptr);
+}
+
+void Seq2Seq::start_decoding(const Matrix& memory, const SeqShape& src, int capacity,
+                             DecoderState& state) const {
+  decoder_->start(memory, src, capacity, state);
+}
+
+void Seq2Seq::decode_step(const Ids& last_tokens, DecoderState& state, Matrix& logits) const {
+  Matrix hidden;
+  decoder_->step(last_tokens, state, hidden);
+  logits.resize(hidden.rows(), out_table_->value.rows());
+  gemm(hidden, Trans::No, out_table_->value, Trans::Yes, logits);
+}
+
 void Seq2Seq::zero_grad() {
   for (auto& p : params_) p.param->grad.setZero();
 }

@@ -36,6 +36,13 @@ class Seq2Seq {
   // Adds the gradients of the loss whose gradient w.r.t. logits is `dlogits`.
   void backward(const Batch& batch, const Matrix& dlogits, Cache& cache);
 
+  // Inference pieces for search/: encode once, then one decoder step at a time.
+  void encode(const Ids& src, const SeqShape& shape, Matrix& memory) const;
+  void start_decoding(const Matrix& memory, const SeqShape& src, int capacity,
+                      DecoderState& state) const;
+  // logits: [state.rows(), tgt_vocab] for the next token of every row.
+  void decode_step(const Ids& last_tokens, DecoderState& state, Matrix& logits) const;
+
   void zero_grad();
   const ParamList& params() const { return params_; }
   // Names that refer to a tensor listed under another name (tied embeddings):

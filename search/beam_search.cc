@@ -1,0 +1,328 @@
+#include "search/beam_search.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <queue>
+
+#include "core/error.h"
+#include "core/rng.h"
+
+namespace tandem {
+namespace {
+
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+struct OpenHypothesis {
+  Ids tokens;
+  double log_prob = 0;
+};
+
+// One sentence being decoded; its open hypotheses are consecutive decoder rows.
+struct SentenceSearch {
+  int index = 0;    // position in `sources`
+  int max_len = 0;  // output tokens, EOS included
+  std::vector<OpenHypothesis> open;
+  std::vector<Hypothesis> finished;
+  bool done = false;
+};
+
+void log_softmax_rows(Matrix& logits) {
+#pragma omp parallel for schedule(static)
+  for (Eigen::Index r = 0; r < logits.rows(); ++r) {
+    auto row = logits.row(r).array();
+    const float mx = row.maxCoeff();
+    const float log_z = mx + std::log((row - mx).exp().sum());
+    row -= log_z;
+  }
+}
+
+// Tokens the next step may not produce, written as -inf into the row.
+void apply_constraints(float* logp, int vocab, const Ids& tokens, int max_len,
+                       const SearchOptions& o, const SpecialIds& ids) {
+  const int generated = static_cast<int>(tokens.size());
+  if (generated + 1 >= max_len) {  // the last allowed position: end here
+    const float eos = logp[ids.eos];
+    std::fill(logp, logp + vocab, kNegInf);
+    logp[ids.eos] = eos;
+    return;
+  }
+  logp[ids.pad] = kNegInf;
+  logp[ids.bos] = kNegInf;
+  if (generated < o.min_len) logp[ids.eos] = kNegInf;
+  const int n = o.no_repeat_ngram;
+  if (n > 0 && generated + 1 >= n) {
+    // Ban t if (last n-1 tokens, t) already occurs in the hypothesis.
+    for (int i = 0; i + n - 1 < generated; ++i) {
+      bool same = true;
+      for (int j = 0; j < n - 1 && same; ++j) same = tokens[i + j] == tokens[generated - n + 1 + j];
+      if (same) logp[tokens[i + n - 1]] = kNegInf;
+    }
+  }
+}
+
+Hypothesis finish(const Ids& tokens, double log_prob, float alpha) {
+  Hypothesis h;
+  h.tokens = tokens;
+  h.log_prob = static_cast<float>(log_prob);
+  h.score = static_cast<float>(log_prob / length_penalty(alpha, static_cast<int>(tokens.size()) + 1));
+  return h;
+}
+
+bool better(const Hypothesis& a, const Hypothesis& b) { return a.score > b.score; }
+
+struct Candidate {
+  float score;
+  int row;
+  int token;
+};
+
+// The best `count` tokens of one row by log-probability, unordered.
+void top_tokens(const float* logp, int vocab, int count, std::vector<std::pair<float, int>>& out) {
+  out.clear();
+  auto worse = [](const std::pair<float, int>& a, const std::pair<float, int>& b) {
+    return a.first > b.first;
+  };
+  for (int v = 0; v < vocab; ++v) {
+    if (logp[v] == kNegInf) continue;
+    if (static_cast<int>(out.size()) < count) {
+      out.emplace_back(logp[v], v);
+      std::push_heap(out.begin(), out.end(), worse);
+    } else if (logp[v] > out.front().first) {
+      std::pop_heap(out.begin(), out.end(), worse);
+      out.back() = {logp[v], v};
+      std::push_heap(out.begin(), out.end(), worse);
+    }
+  }
+}
+
+// Draws a token from softmax(logits / T) restricted by top-k / top-p.
+int sample_token(const float* logits, int vocab, const SearchOptions& o, float u) {
+  std::vector<std::pair<float, int>> cand;
+  cand.reserve(vocab);
+  for (int v = 0; v < vocab; ++v)
+    if (logits[v] != kNegInf) cand.emplace_back(logits[v] / o.temperature, v);
+  std::sort(cand.begin(), cand.end(), [](auto& a, auto& b) { return a.first > b.first; });
+  size_t keep = cand.size();
+  if (o.sampling == Sampling::TopK) keep = std::min<size_t>(keep, std::max(1, o.top_k));
+  const float mx = cand.front().first;
+  std::vector<double> p(keep);
+  double sum = 0;
+  for (size_t i = 0; i < keep; ++i) sum += p[i] = std::exp(static_cast<double>(cand[i].first - mx));
+  if (o.sampling == Sampling::TopP) {
+    double acc = 0;
+    size_t i = 0;
+    for (; i < keep; ++i) {
+      acc += p[i] / sum;
+      if (acc >= o.top_p) break;
+    }
+    keep = std::min(keep, i + 1);
+    sum = 0;
+    for (size_t j = 0; j < keep; ++j) sum += p[j];
+  }
+  double target = u * sum;
+  for (size_t i = 0; i < keep; ++i) {
+    target -= p[i];
+    if (target < 0) return cand[i].second;
+  }
+  return cand[keep - 1].second;
+}
+
+struct Prepared {
+  Matrix memory;
+  SeqShape shape;
+  std::vector<int> max_len;
+  int capacity = 0;
+};
+
+Prepared encode_sources(const Seq2Seq& model, const std::vector<Ids>& sources,
+                        const SearchOptions& o, const SpecialIds& ids) {
+  Prepared p;
+  const int n = static_cast<int>(sources.size());
+  p.shape.batch = n;
+  for (const auto& s : sources) {
+    TANDEM_CHECK(!s.empty()) << "decode: empty source (it must at least hold EOS)";
+    p.shape.lengths.push_back(static_cast<int>(s.size()));
+    p.shape.len = std::max(p.shape.len, static_cast<int>(s.size()));
+  }
+  Ids padded(p.shape.rows(), ids.pad);
+  for (int b = 0; b < n; ++b) std::copy(sources[b].begin(), sources[b].end(), padded.begin() + b * p.shape.len);
+  model.encode(padded, p.shape, p.memory);
+  for (int b = 0; b < n; ++b) {
+    p.max_len.push_back(max_output_length(o, p.shape.lengths[b], model.config().max_positions));
+    p.capacity = std::max(p.capacity, p.max_len.back());
+  }
+  return p;
+}
+
+// Beam 1: argmax (or a sample) per row; a row finishes at EOS and leaves.
+std::vector<std::vector<Hypothesis>> greedy(const Seq2Seq& model, const std::vector<Ids>& sources,
+                                            const SearchOptions& o, const SpecialIds& ids,
+                                            const std::vector<uint64_t>& keys) {
+  const int n = static_cast<int>(sources.size());
+  Prepared p = encode_sources(model, sources, o, ids);
+  DecoderState state;
+  model.start_decoding(p.memory, p.shape, p.capacity, state);
+  std::vector<std::vector<Hypothesis>> results(n);
+  std::vector<int> sentence(n);
+  std::vector<OpenHypothesis> open(n);
+  for (int b = 0; b < n; ++b) sentence[b] = b;
+  Ids last(n, ids.bos);
+  Matrix logits;
+  const bool sampling = o.sampling != Sampling::None;
+  while (!sentence.empty()) {
+    model.decode_step(last, state, logits);
+    Matrix raw = sampling ? logits : Matrix();
+    log_softmax_rows(logits);
+    const int vocab = static_cast<int>(logits.cols());
+    std::vector<int> keep;
+    for (int r = 0; r < static_cast<int>(sentence.size()); ++r) {
+      float* row = logits.row(r).data();
+      apply_constraints(row, vocab, open[r].tokens, p.max_len[sentence[r]], o, ids);
+      int token;
+      if (sampling) {
+        float* raw_row = raw.row(r).data();
+        for (int v = 0; v < vocab; ++v)
+          if (row[v] == kNegInf) raw_row[v] = kNegInf;
+        const uint64_t key = keys.empty() ? sentence[r] : keys[sentence[r]];
+        const float u = Rng(o.seed, key).next().uniform(state.step);
+        token = sample_token(raw_row, vocab, o, u);
+      } else {
+        token = static_cast<int>(std::max_element(row, row + vocab) - row);
+      }
+      open[r].log_prob += row[token];
+      if (token == ids.eos) {
+        results[sentence[r]].push_back(finish(open[r].tokens, open[r].log_prob, o.length_penalty));
+      } else {
+        open[r].tokens.push_back(token);
+        keep.push_back(r);
+      }
+    }
+    if (static_cast<int>(keep.size()) != static_cast<int>(sentence.size())) {
+      Decoder::reorder(state, keep);
+      std::vector<int> next_sentence;
+      std::vector<OpenHypothesis> next_open;
+      for (int r : keep) {
+        next_sentence.push_back(sentence[r]);
+        next_open.push_back(std::move(open[r]));
+      }
+      sentence.swap(next_sentence);
+      open.swap(next_open);
+    }
+    last.clear();
+    for (const auto& h : open) last.push_back(h.tokens.back());
+  }
+  return results;
+}
+
+std::vector<std::vector<Hypothesis>> beam(const Seq2Seq& model, const std::vector<Ids>& sources,
+                                          const SearchOptions& o, const SpecialIds& ids) {
+  const int n = static_cast<int>(sources.size()), k = o.beam;
+  Prepared p = encode_sources(model, sources, o, ids);
+  DecoderState state;
+  model.start_decoding(p.memory, p.shape, p.capacity, state);
+  std::vector<SentenceSearch> searches(n);
+  for (int b = 0; b < n; ++b) {
+    searches[b].index = b;
+    searches[b].max_len = p.max_len[b];
+    searches[b].open.resize(1);  // BOS only; grows to k after the first step
+  }
+  const float final_lp_alpha = o.length_penalty;
+  Ids last(n, ids.bos);
+  Matrix logits;
+  std::vector<std::pair<float, int>> row_top;
+  std::vector<Candidate> cands;
+  while (true) {
+    model.decode_step(last, state, logits);
+    log_softmax_rows(logits);
+    const int vocab = static_cast<int>(logits.cols());
+    std::vector<int> parents;
+    last.clear();
+    int row = 0;
+    for (auto& s : searches) {
+      if (s.done) continue;
+      const int rows = static_cast<int>(s.open.size());
+      cands.clear();
+      for (int i = 0; i < rows; ++i) {
+        float* lp = logits.row(row + i).data();
+        apply_constraints(lp, vocab, s.open[i].tokens, s.max_len, o, ids);
+        top_tokens(lp, vocab, 2 * k, row_top);
+        for (const auto& [l, v] : row_top)
+          cands.push_back({static_cast<float>(s.open[i].log_prob + l), i, v});
+      }
+      std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
+        return a.score > b.score || (a.score == b.score && (a.row < b.row || (a.row == b.row && a.token < b.token)));
+      });
+      if (cands.size() > static_cast<size_t>(2 * k)) cands.resize(2 * k);
+      std::vector<OpenHypothesis> next;
+      for (const auto& c : cands) {
+        const OpenHypothesis& parent = s.open[c.row];
+        if (c.token == ids.eos) {
+          s.finished.push_back(finish(parent.tokens, c.score, final_lp_alpha));
+        } else if (static_cast<int>(next.size()) < k) {
+          OpenHypothesis h{parent.tokens, c.score};
+          h.tokens.push_back(c.token);
+          next.push_back(std::move(h));
+          parents.push_back(row + c.row);
+        }
+      }
+      row += rows;
+      // Done when nbest are finished and no open hypothesis can still beat them.
+      std::sort(s.finished.begin(), s.finished.end(), better);
+      bool done = next.empty();
+      if (!done && static_cast<int>(s.finished.size()) >= o.nbest) {
+        double best_open = -std::numeric_limits<double>::infinity();
+        for (const auto& h : next) best_open = std::max(best_open, h.log_prob);
+        const double bound = best_open / length_penalty(final_lp_alpha, s.max_len);
+        done = s.finished[o.nbest - 1].score >= bound;
+      }
+      if (done) {
+        s.done = true;
+        parents.resize(parents.size() - next.size());
+        s.open.clear();
+      } else {
+        for (const auto& h : next) last.push_back(h.tokens.back());
+        s.open = std::move(next);
+      }
+    }
+    if (parents.empty()) break;
+    Decoder::reorder(state, parents);
+  }
+  std::vector<std::vector<Hypothesis>> results(n);
+  for (auto& s : searches) {
+    if (static_cast<int>(s.finished.size()) > o.nbest) s.finished.resize(o.nbest);
+    results[s.index] = std::move(s.finished);
+  }
+  return results;
+}
+
+}  // namespace
+
+float length_penalty(float alpha, int length) {
+  if (alpha == 0.f) return 1.f;
+  return std::pow((5.f + static_cast<float>(length)) / 6.f, alpha);
+}
+
+int max_output_length(const SearchOptions& o, int src_len, int max_positions) {
+  const int len = static_cast<int>(std::floor(o.max_len_a * src_len)) + o.max_len_b;
+  return std::max(1, std::min(len, max_positions));
+}
+
+std::vector<std::vector<Hypothesis>> decode_batch(const Seq2Seq& model,
+                                                  const std::vector<Ids>& sources,
+                                                  const SearchOptions& o, const SpecialIds& ids,
+                                                  const std::vector<uint64_t>& keys) {
+  TANDEM_CHECK(o.beam >= 1) << "--beam must be at least 1, got " << o.beam;
+  TANDEM_CHECK(o.nbest >= 1 && o.nbest <= o.beam)
+      << "--nbest must be between 1 and the beam size " << o.beam << ", got " << o.nbest;
+  TANDEM_CHECK(o.length_penalty >= 0.f) << "--length-penalty must be >= 0, got " << o.length_penalty;
+  TANDEM_CHECK(o.temperature > 0.f) << "--temperature must be > 0, got " << o.temperature;
+  TANDEM_CHECK(o.sampling == Sampling::None || o.beam == 1)
+      << "sampling draws one hypothesis per sentence: use --beam 1";
+  TANDEM_CHECK(keys.empty() || keys.size() == sources.size()) << "decode: sentence keys mismatch";
+  if (sources.empty()) return {};
+  if (o.beam == 1) return greedy(model, sources, o, ids, keys);
+  return beam(model, sources, o, ids);
+}
+
+}  // namespace tandem
