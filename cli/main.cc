@@ -17,6 +17,8 @@ struct Command {
 };
 
 const Command kCommands[] = {
+    {"translate", tandem::cli::run_translate, "translate text, one sentence per line"},
+    {"vocab", tandem::cli::run_vocab, "train a SentencePiece vocabulary on text"},
     {"info", tandem::cli::run_info, "show what a model file holds: config, vocab, parameters"},
     {"init", tandem::cli::run_init, "create a randomly initialized model file from a config"},
 };
@@ -26,8 +28,8 @@ void print_usage(std::ostream& out) {
       << ": sequence-to-sequence transformers (train, translate, summarize)\n\n"
       << "usage: tandem <command> [options]   (tandem <command> --help for details)\n\n"
       << "commands:\n";
-  for (const auto& c : kCommands) out << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.summary << "\n";
-  out << "\nNot yet available: train, translate, summarize, score, vocab, average, export\n"
+  for (const auto& c : kCommands) out << "  " << c.name << std::string(12 - std::strlen(c.name), ' ') << c.summary << "\n";
+  out << "\nNot yet available: train, summarize, score, average, export\n"
       << "(tracked as open issues).\n";
 }
 

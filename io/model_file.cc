@@ -45,7 +45,7 @@ ModelConfig model_config_from_document(const std::string& yaml, const std::strin
   } catch (const YAML::Exception& e) {
     TANDEM_FAIL() << where << ":" << e.mark.line + 1 << ": " << e.msg;
   }
-  TANDEM_CHECK(root.IsMap() && root["model"].IsMap()) << where << ": no `model:` mapping";
+  TANDEM_CHECK(root.IsMap() && root["model"].IsDefined()) << where << ": no `model:` mapping";
   ModelConfig config;
   parse_model_config(root["model"], where, config);
   return config;

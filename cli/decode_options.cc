@@ -1,0 +1,67 @@
+#include "cli/decode_options.h"
+
+#include "core/error.h"
+
+namespace tandem::cli {
+
+void add_decode_options(po::options_description& o) {
+  o.add_options()
+      ("beam", po::value<int>(), "beam size; 1 = greedy (default: the model's recipe, else 4)")
+      ("nbest", po::value<int>(), "print the K best hypotheses as `index ||| text ||| score`")
+      ("length-penalty", po::value<float>(),
+       "alpha of the GNMT length normalization score / ((5+len)/6)^alpha; 0 = off (default 0.6)")
+      ("max-len-a", po::value<float>(), "output limit a in a*source_tokens+b (default 1.5)")
+      ("max-len-b", po::value<int>(), "output limit b in a*source_tokens+b (default 10)")
+      ("min-len", po::value<int>(), "minimum output tokens before EOS (default 1: never empty)")
+      ("no-repeat-ngram", po::value<int>(), "forbid repeating any n-gram of this size (default 0: off)")
+      ("sampling", po::value<std::string>(), "sample instead of searching: topk:K or topp:P (needs --beam 1)")
+      ("temperature", po::value<float>()->default_value(1.f), "sampling temperature")
+      ("seed", po::value<uint64_t>()->default_value(1), "sampling seed (results are reproducible)")
+      ("batch-tokens", po::value<int>(), "padded source tokens per batch (default: the recipe's, else 4096)")
+      ("progress", po::bool_switch(), "report progress on stderr even when it is not a terminal");
+}
+
+void apply_decode_options(const po::variables_map& vm, DecodeConfig& c) {
+  SearchOptions& s = c.search;
+  if (vm.count("beam")) s.beam = vm["beam"].as<int>();
+  if (vm.count("nbest")) s.nbest = vm["nbest"].as<int>();
+  if (vm.count("length-penalty")) s.length_penalty = vm["length-penalty"].as<float>();
+  if (vm.count("max-len-a")) s.max_len_a = vm["max-len-a"].as<float>();
+  if (vm.count("max-len-b")) s.max_len_b = vm["max-len-b"].as<int>();
+  if (vm.count("min-len")) s.min_len = vm["min-len"].as<int>();
+  if (vm.count("no-repeat-ngram")) s.no_repeat_ngram = vm["no-repeat-ngram"].as<int>();
+  if (vm.count("batch-tokens")) c.batch_tokens = vm["batch-tokens"].as<int>();
+  s.temperature = vm["temperature"].as<float>();
+  s.seed = vm["seed"].as<uint64_t>();
+  if (vm.count("sampling")) {
+    const std::string spec = vm["sampling"].as<std::string>();
+    const size_t colon = spec.find(':');
+    const std::string kind = spec.substr(0, colon);
+    const std::string value = colon == std::string::npos ? "" : spec.substr(colon + 1);
+    try {
+      if (kind == "topk") {
+        s.sampling = Sampling::TopK;
+        s.top_k = std::stoi(value);
+        TANDEM_CHECK(s.top_k >= 1) << "--sampling topk:K needs K >= 1, got " << value;
+      } else if (kind == "topp") {
+        s.sampling = Sampling::TopP;
+        s.top_p = std::stof(value);
+        TANDEM_CHECK(s.top_p > 0 && s.top_p <= 1) << "--sampling topp:P needs 0 < P <= 1, got " << value;
+      } else {
+        TANDEM_FAIL() << "--sampling: expected topk:K or topp:P, got \"" << spec << "\"";
+      }
+    } catch (const std::logic_error&) {
+      TANDEM_FAIL() << "--sampling: expected topk:K or topp:P, got \"" << spec << "\"";
+    }
+    if (!vm.count("beam")) s.beam = 1;
+  }
+  TANDEM_CHECK(s.beam >= 1) << "--beam must be at least 1, got " << s.beam;
+  TANDEM_CHECK(s.nbest >= 1 && s.nbest <= s.beam)
+      << "--nbest must be between 1 and --beam (" << s.beam << "), got " << s.nbest;
+  TANDEM_CHECK(c.batch_tokens >= 1) << "--batch-tokens must be positive, got " << c.batch_tokens;
+  TANDEM_CHECK(s.min_len >= 0) << "--min-len must be >= 0, got " << s.min_len;
+  TANDEM_CHECK(s.no_repeat_ngram >= 0) << "--no-repeat-ngram must be >= 0, got " << s.no_repeat_ngram;
+  TANDEM_CHECK(s.length_penalty >= 0) << "--length-penalty must be >= 0, got " << s.length_penalty;
+}
+
+}  // namespace tandem::cli

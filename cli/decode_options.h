@@ -1,0 +1,15 @@
+// cli/decode_options.h: the decoding options translate and summarize share.
+// Each falls back to the model file's `decode:` settings, then to the built-in
+// default, so a trained model decodes as its recipe said unless told otherwise.
+#pragma once
+
+#include "cli/options.h"
+#include "search/decode_config.h"
+
+namespace tandem::cli {
+
+void add_decode_options(po::options_description& options);
+// Overrides `config` (the model's settings) with what the command line gave.
+void apply_decode_options(const po::variables_map& vm, DecodeConfig& config);
+
+}  // namespace tandem::cli

@@ -1,0 +1,20 @@
+#include "cli/loaded_model.h"
+
+#include "core/error.h"
+
+namespace tandem::cli {
+
+LoadedModel load_for_decoding(const std::string& path) {
+  LoadedModel m;
+  m.model = load_model(path, &m.meta);
+  TANDEM_CHECK(!m.meta.vocab_src.empty())
+      << path << ": /vocab/src is empty: this model has no vocabulary to tokenize text "
+      << "(make one with `tandem vocab` and `tandem init --vocab`, or train with `tandem train`)";
+  m.source = std::make_unique<Tokenizer>(m.meta.vocab_src, path + ": /vocab/src");
+  const std::string& tgt = m.meta.vocab_tgt.empty() ? m.meta.vocab_src : m.meta.vocab_tgt;
+  m.target = std::make_unique<Tokenizer>(tgt, path + ": /vocab/tgt");
+  m.decode = decode_config_from_document(m.meta.config_yaml, path + ": /config");
+  return m;
+}
+
+}  // namespace tandem::cli

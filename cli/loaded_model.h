@@ -1,0 +1,24 @@
+// cli/loaded_model.h: a model file opened for decoding: weights, both
+// tokenizers from /vocab, and the decode settings stored with it.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "io/model_file.h"
+#include "search/decode_config.h"
+#include "tokenizer/tokenizer.h"
+
+namespace tandem::cli {
+
+struct LoadedModel {
+  std::unique_ptr<Seq2Seq> model;
+  std::unique_ptr<Tokenizer> source, target;
+  DecodeConfig decode;
+  ModelFileMeta meta;
+};
+
+// Fails with one line naming the file when it lacks a vocabulary.
+LoadedModel load_for_decoding(const std::string& path);
+
+}  // namespace tandem::cli

@@ -1,0 +1,47 @@
+#include "cli/progress.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace tandem::cli {
+
+std::string format_duration(double s) {
+  char buf[32];
+  const long t = static_cast<long>(s + 0.5);
+  if (t >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, (t / 60) % 60);
+  else if (t >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
+  else std::snprintf(buf, sizeof buf, "%lds", t);
+  return buf;
+}
+
+bool Progress::stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+
+Progress::Progress(bool enabled, std::string unit)
+    : enabled_(enabled), unit_(std::move(unit)), start_(std::chrono::steady_clock::now()), last_(start_) {}
+
+void Progress::update(long long done, long long total, long long tokens) {
+  if (!enabled_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (done < total && now - last_ < std::chrono::milliseconds(500)) return;
+  last_ = now;
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  const double rate = elapsed > 0 ? done / elapsed : 0;
+  const double eta = rate > 0 ? (total - done) / rate : 0;
+  std::fprintf(stderr, "\r%lld/%lld %s (%.0f%%), %.0f tok/s, %s elapsed, ETA %s   ", done, total,
+               unit_.c_str(), total ? 100.0 * done / total : 100.0,
+               elapsed > 0 ? tokens / elapsed : 0.0, format_duration(elapsed).c_str(),
+               format_duration(eta).c_str());
+  std::fflush(stderr);
+}
+
+void Progress::finish(long long done, long long tokens) {
+  if (!enabled_) return;
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  std::fprintf(stderr, "\r%lld %s in %s: %.1f %s/s, %.0f generated tok/s%20s\n", done,
+               unit_.c_str(), format_duration(elapsed).c_str(), elapsed > 0 ? done / elapsed : 0.0,
+               unit_.c_str(), elapsed > 0 ? tokens / elapsed : 0.0, "");
+}
+
+}  // namespace tandem::cli

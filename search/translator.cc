@@ -1,0 +1,102 @@
+#include "search/translator.h"
+
+#include "core/error.h"
+#include "search/batching.h"
+
+namespace tandem {
+
+Translator::Translator(const Seq2Seq& model, const Tokenizer& source, const Tokenizer& target,
+                       const SearchOptions& options, int batch_tokens)
+    : model_(model), source_(source), target_(target), options_(options),
+      batch_tokens_(batch_tokens) {
+  TANDEM_CHECK(batch_tokens > 0) << "--batch-tokens must be positive, got " << batch_tokens;
+  TANDEM_CHECK(source.vocab_size() == model.config().src_vocab_size)
+      << "source vocabulary has " << source.vocab_size() << " pieces, the model expects "
+      << model.config().src_vocab_size;
+  TANDEM_CHECK(target.vocab_size() == model.config().tgt_vocab_size)
+      << "target vocabulary has " << target.vocab_size() << " pieces, the model expects "
+      << model.config().tgt_vocab_size;
+}
+
+std::vector<std::vector<TextHypothesis>> Translator::translate(
+    const std::vector<std::string>& lines, const Progress& progress, const Warn& warn) const {
+  // Segments: whole lines, or pieces of lines too long for the model.
+  struct Segment {
+    int line;
+    Ids ids;  // ends with EOS
+  };
+  std::vector<Segment> segments;
+  std::vector<int> pieces(lines.size(), 0);
+  const int limit = max_source_tokens();
+  TranslateStats stats;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].empty()) continue;
+    const Ids ids = source_.encode(lines[i]);
+    if (ids.empty()) continue;  // only whitespace
+    stats.input_tokens += static_cast<long long>(ids.size());
+    const int n = (static_cast<int>(ids.size()) + limit - 1) / limit;
+    if (n > 1 && warn)
+      warn("line " + std::to_string(i + 1) + ": " + std::to_string(ids.size()) +
+           " tokens exceed the model's " + std::to_string(limit) +
+           " source positions; translated as " + std::to_string(n) + " pieces joined by a space");
+    for (int p = 0; p < n; ++p) {
+      Segment s{static_cast<int>(i), Ids(ids.begin() + p * limit,
+                                         ids.begin() + std::min<size_t>(ids.size(), (p + 1) * limit))};
+      s.ids.push_back(source_.eos_id());
+      segments.push_back(std::move(s));
+    }
+    pieces[i] = n;
+  }
+
+  std::vector<int> lengths;
+  for (const auto& s : segments) lengths.push_back(static_cast<int>(s.ids.size()));
+  std::vector<std::vector<Hypothesis>> outputs(segments.size());
+  const SpecialIds ids{source_.pad_id(), target_.bos_id(), target_.eos_id()};
+  stats.sentences = 0;
+  for (size_t i = 0; i < lines.size(); ++i) stats.sentences += pieces[i] == 0;
+  const int total = static_cast<int>(lines.size());
+  for (const auto& batch : batches_by_length(lengths, batch_tokens_)) {
+    std::vector<Ids> sources;
+    std::vector<uint64_t> keys;
+    for (int i : batch) {
+      sources.push_back(segments[i].ids);
+      keys.push_back(static_cast<uint64_t>(i));
+    }
+    auto result = decode_batch(model_, sources, options_, ids, keys);
+    for (size_t j = 0; j < batch.size(); ++j) {
+      if (!result[j].empty()) stats.output_tokens += static_cast<long long>(result[j][0].tokens.size()) + 1;
+      outputs[batch[j]] = std::move(result[j]);
+      const int line = segments[batch[j]].line;
+      if (--pieces[line] == 0) ++stats.sentences;
+    }
+    if (progress) progress(stats, total);
+  }
+
+  std::vector<std::vector<TextHypothesis>> results(lines.size());
+  for (size_t s = 0; s < segments.size(); ++s) {
+    auto& out = results[segments[s].line];
+    const bool whole = (s == 0 || segments[s - 1].line != segments[s].line) &&
+                       (s + 1 == segments.size() || segments[s + 1].line != segments[s].line);
+    if (outputs[s].empty()) {
+      if (warn) warn("line " + std::to_string(segments[s].line + 1) + ": no hypothesis found; output left empty");
+      if (out.empty()) out.push_back({});
+      continue;
+    }
+    if (whole) {
+      for (const auto& h : outputs[s])
+        out.push_back({target_.decode(h.tokens), h.score, static_cast<int>(h.tokens.size())});
+    } else {  // a piece: append its best output to the line's single hypothesis
+      if (out.empty()) out.push_back({});
+      const auto& best = outputs[s][0];
+      const std::string text = target_.decode(best.tokens);
+      out[0].text += (out[0].text.empty() || text.empty() ? "" : " ") + text;
+      out[0].score += best.score;
+      out[0].tokens += static_cast<int>(best.tokens.size());
+    }
+  }
+  for (auto& r : results)
+    if (r.empty()) r.push_back({});
+  return results;
+}
+
+}  // namespace tandem

@@ -1,0 +1,57 @@
+// search/translator.h: text in, text out. Tokenizes lines, sorts them into
+// token-budget batches, decodes, detokenizes, and returns results in input
+// order. Empty lines give empty results without decoding. A line longer than
+// the model's source positions is cut into pieces at token boundaries, each
+// piece translated and the outputs joined; this is reported, never silent.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/seq2seq.h"
+#include "search/beam_search.h"
+#include "tokenizer/tokenizer.h"
+
+namespace tandem {
+
+struct TextHypothesis {
+  std::string text;
+  float score = 0;
+  int tokens = 0;  // output tokens, EOS excluded
+};
+
+struct TranslateStats {
+  int sentences = 0;       // lines decoded so far (empty ones included)
+  long long output_tokens = 0;
+  long long input_tokens = 0;
+};
+
+class Translator {
+ public:
+  using Progress = std::function<void(const TranslateStats&, int total_lines)>;
+  using Warn = std::function<void(const std::string&)>;
+
+  Translator(const Seq2Seq& model, const Tokenizer& source, const Tokenizer& target,
+             const SearchOptions& options, int batch_tokens);
+
+  // One n-best list per line (size 1 for split lines and empty lines).
+  std::vector<std::vector<TextHypothesis>> translate(const std::vector<std::string>& lines,
+                                                     const Progress& progress = nullptr,
+                                                     const Warn& warn = nullptr) const;
+
+  // Longest source (in tokens, EOS excluded) the model takes in one piece.
+  int max_source_tokens() const { return model_.config().max_positions - 1; }
+  int count_tokens(const std::string& text) const {
+    return static_cast<int>(source_.encode(text).size());
+  }
+
+ private:
+  const Seq2Seq& model_;
+  const Tokenizer& source_;
+  const Tokenizer& target_;
+  SearchOptions options_;
+  int batch_tokens_;
+};
+
+}  // namespace tandem
