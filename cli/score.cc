@@ -1,0 +1,108 @@
+// cli/score.cc: `tandem score -r REF [-i HYP] --metrics bleu,chrf,ter` prints
+// corpus scores with sacreBLEU-style signatures (text or JSON), or per-line
+// BLEU with --sentence.
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "core/error.h"
+#include "io/text_input.h"
+#include "metrics/bleu.h"
+#include "metrics/chrf.h"
+#include "metrics/rouge.h"
+#include "metrics/ter.h"
+
+namespace tandem::cli {
+namespace {
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+}  // namespace
+
+int run_score(int argc, char** argv) {
+  po::options_description options("options");
+  options.add_options()("reference,r", po::value<std::string>()->required(), "reference file, one segment per line")(
+      "input,i", po::value<std::string>()->default_value("-"), "hypothesis file (- = stdin)")(
+      "metrics,m", po::value<std::string>()->default_value("bleu,chrf"),
+      "comma-separated: bleu, chrf, chrf++, ter, rouge (ROUGE-1/2/L F1)")(
+      "lowercase", po::bool_switch(), "case-insensitive BLEU (sacreBLEU -lc)")(
+      "sentence", po::bool_switch(), "print sentence-level BLEU per line (effective order)")(
+      "format,f", po::value<std::string>()->default_value("text"), "text or json");
+  add_common_options(options);
+  po::variables_map vm;
+  if (!parse_command_line(argc, argv, "tandem score -r REF [-i HYP] [--metrics bleu,chrf,ter]",
+                          "Score hypotheses against references. BLEU, chrF and TER reproduce\n"
+                          "sacreBLEU 2.x defaults (13a tokenization, exp smoothing; chrF2;\n"
+                          "case-insensitive tercom TER); ROUGE uses rouge_score's tokenization.",
+                          options, {}, vm))
+    return 0;
+  apply_common_options(vm);
+  const std::string ref_path = vm["reference"].as<std::string>();
+  const std::string hyp_path = vm["input"].as<std::string>();
+  const auto refs = read_lines(ref_path);
+  const auto hyps = read_lines(hyp_path);
+  TANDEM_CHECK(refs.size() == hyps.size())
+      << "line counts differ: " << (hyp_path == "-" ? "<stdin>" : hyp_path) << " has "
+      << hyps.size() << " lines, " << ref_path << " has " << refs.size();
+  const std::string format = vm["format"].as<std::string>();
+  TANDEM_CHECK(format == "text" || format == "json") << "--format: expected text or json, got \"" << format << "\"";
+
+  if (vm["sentence"].as<bool>()) {
+    for (size_t i = 0; i < hyps.size(); ++i) {
+      const MetricScore s = sentence_bleu(hyps[i], refs[i]);
+      if (format == "json")
+        std::printf("{\"line\": %zu, \"name\": \"BLEU\", \"score\": %.4f, \"signature\": \"%s\"}\n", i + 1, s.score, s.signature.c_str());
+      else
+        std::printf("%.4f\n", s.score);
+    }
+    return 0;
+  }
+
+  std::vector<MetricScore> scores;
+  for (const auto& name : split_list(vm["metrics"].as<std::string>())) {
+    if (name == "bleu") scores.push_back(corpus_bleu(hyps, refs, vm["lowercase"].as<bool>()));
+    else if (name == "chrf") scores.push_back(corpus_chrf(hyps, refs, 0));
+    else if (name == "chrf++") scores.push_back(corpus_chrf(hyps, refs, 2));
+    else if (name == "ter") scores.push_back(corpus_ter(hyps, refs));
+    else if (name == "rouge") for (auto& s : corpus_rouge(hyps, refs)) scores.push_back(s);
+    else TANDEM_FAIL() << "--metrics: unknown metric \"" << name << "\" (bleu, chrf, chrf++, ter, rouge)";
+  }
+  TANDEM_CHECK(!scores.empty()) << "--metrics: no metric given";
+  if (format == "json") {
+    const bool list = scores.size() > 1;
+    if (list) std::printf("[\n");
+    for (size_t i = 0; i < scores.size(); ++i) {
+      const auto& s = scores[i];
+      std::printf("%s{\"name\": \"%s\", \"score\": %.4f, \"signature\": \"%s\"%s%s%s}%s\n",
+                  list ? "  " : "", json_escape(s.name).c_str(), s.score, json_escape(s.signature).c_str(),
+                  s.details.empty() ? "" : ", \"verbose_score\": \"", json_escape(s.details).c_str(),
+                  s.details.empty() ? "" : "\"", list && i + 1 < scores.size() ? "," : "");
+    }
+    if (list) std::printf("]\n");
+  } else {
+    for (const auto& s : scores)
+      std::printf("%s = %.2f  %s%s%s\n", s.name.c_str(), s.score, s.signature.c_str(),
+                  s.details.empty() ? "" : "  (", (s.details.empty() ? "" : s.details + ")").c_str());
+  }
+  return 0;
+}
+
+}  // namespace tandem::cli

@@ -1,0 +1,177 @@
+#include "metrics/ter.h"
+
+#include <cmath>
+#include <limits>
+#include <tuple>
+
+#include "metrics/unicode_text.h"
+
+namespace tandem {
+namespace {
+
+constexpr int kMaxShiftSize = 10;
+constexpr int kMaxShiftDist = 50;
+constexpr int kBeamWidth = 25;
+constexpr int kMaxShiftCandidates = 1000;
+constexpr long long kInfinity = 10000000000000000LL;
+
+enum Op : char { kNop = ' ', kSub = 's', kIns = 'i', kDel = 'd', kUndef = 'x' };
+
+using Words = std::vector<std::string>;
+
+// Beam-limited Levenshtein distance of hyp against ref, with the trace of
+// operations (i over hyp, j over ref; ties prefer match/sub, then del, then ins).
+std::pair<long long, std::string> edit_distance(const Words& hyp, const Words& ref) {
+  const int nh = static_cast<int>(hyp.size()), nr = static_cast<int>(ref.size());
+  std::vector<std::vector<std::pair<long long, char>>> dist(
+      nh + 1, std::vector<std::pair<long long, char>>(nr + 1, {kInfinity, kUndef}));
+  for (int j = 0; j <= nr; ++j) dist[0][j] = {j, kIns};
+  const double ratio = nh > 0 ? static_cast<double>(nr) / nh : 1.0;
+  const int beam = kBeamWidth < ratio / 2 ? static_cast<int>(std::ceil(ratio / 2 + kBeamWidth)) : kBeamWidth;
+  for (int i = 1; i <= nh; ++i) {
+    const int diag = static_cast<int>(std::floor(i * ratio));
+    const int min_j = std::max(0, diag - beam);
+    int max_j = std::min(nr + 1, diag + beam);
+    if (i == nh) max_j = nr + 1;
+    for (int j = min_j; j < max_j; ++j) {
+      if (j == 0) {
+        dist[i][j] = {dist[i - 1][j].first + 1, kDel};
+        continue;
+      }
+      const bool same = hyp[i - 1] == ref[j - 1];
+      const std::pair<long long, char> ops[3] = {
+          {dist[i - 1][j - 1].first + (same ? 0 : 1), same ? kNop : kSub},
+          {dist[i - 1][j].first + 1, kDel},
+          {dist[i][j - 1].first + 1, kIns}};
+      for (const auto& op : ops)
+        if (dist[i][j].first > op.first) dist[i][j] = op;
+    }
+  }
+  std::string trace;
+  for (int i = nh, j = nr; i > 0 || j > 0;) {
+    const char op = dist[i][j].second;
+    trace += op;
+    if (op == kSub || op == kNop) --i, --j;
+    else if (op == kIns) --j;
+    else --i;
+  }
+  return {dist[nh][nr].first, std::string(trace.rbegin(), trace.rend())};
+}
+
+Words perform_shift(const Words& w, int start, int length, int target) {
+  Words out;
+  out.reserve(w.size());
+  auto append = [&](int from, int to) { out.insert(out.end(), w.begin() + from, w.begin() + to); };
+  const int n = static_cast<int>(w.size());
+  if (target < start) {
+    append(0, target), append(start, start + length), append(target, start), append(start + length, n);
+  } else if (target > start + length) {
+    append(0, start), append(start + length, target), append(start, start + length), append(target, n);
+  } else {
+    append(0, start), append(start + length, length + target), append(start, start + length),
+        append(length + target, n);
+  }
+  return out;
+}
+
+// One round: the shift that lowers the edit distance most (tercom's ranking).
+std::tuple<long long, Words, int> best_shift(const Words& hyp, const Words& ref, int checked) {
+  const auto [pre_score, inv_trace] = edit_distance(hyp, ref);
+  // Alignment of ref positions to hyp positions, from the flipped trace.
+  std::vector<int> align(ref.size(), -1);
+  std::vector<int> hyp_err, ref_err;
+  int ph = -1, pr = -1;
+  for (char op : inv_trace) {
+    const char flipped = op == kIns ? kDel : op == kDel ? kIns : op;
+    if (flipped == kNop || flipped == kSub) {
+      ++ph, ++pr;
+      align[pr] = ph;
+      hyp_err.push_back(flipped == kSub);
+      ref_err.push_back(flipped == kSub);
+    } else if (flipped == kIns) {
+      ++ph;
+      hyp_err.push_back(1);
+    } else {
+      ++pr;
+      align[pr] = ph;
+      ref_err.push_back(1);
+    }
+  }
+  bool found = false;
+  std::tuple<long long, int, int, int> best_key;
+  Words best_words;
+  const int nh = static_cast<int>(hyp.size()), nr = static_cast<int>(ref.size());
+  // Matching blocks hyp[sh..] == ref[sr..] of 1..10 words, in tercom's order;
+  // the search stops right after the candidate that reaches the limit.
+  bool stop = false;
+  for (int sh = 0; sh < nh && !stop; ++sh) {
+    for (int sr = 0; sr < nr && !stop; ++sr) {
+      if (std::abs(sr - sh) > kMaxShiftDist) continue;
+      for (int length = 1; length <= kMaxShiftSize && !stop; ++length) {
+        if (hyp[sh + length - 1] != ref[sr + length - 1]) break;
+        bool hyp_wrong = false, ref_wrong = false;
+        for (int k = sh; k < sh + length; ++k) hyp_wrong |= hyp_err[k] != 0;
+        for (int k = sr; k < sr + length; ++k) ref_wrong |= ref_err[k] != 0;
+        const bool inside = sh <= align[sr] && align[sr] < sh + length;
+        if (hyp_wrong && ref_wrong && !inside) {
+          int prev_idx = -1;
+          for (int offset = -1; offset < length; ++offset) {
+            int idx;
+            if (sr + offset == -1) idx = 0;
+            else if (sr + offset < nr) idx = align[sr + offset] + 1;
+            else break;
+            if (idx == prev_idx) continue;
+            prev_idx = idx;
+            Words shifted = perform_shift(hyp, sh, length, idx);
+            const auto key =
+                std::make_tuple(pre_score - edit_distance(shifted, ref).first, length, -sh, -idx);
+            ++checked;
+            if (!found || key > best_key) {
+              found = true;
+              best_key = key;
+              best_words = std::move(shifted);
+            }
+          }
+          stop = checked >= kMaxShiftCandidates;
+        }
+        if (sh + length == nh || sr + length == nr) break;
+      }
+    }
+  }
+  if (!found) return {0, hyp, checked};
+  return {std::get<0>(best_key), best_words, checked};
+}
+
+}  // namespace
+
+std::pair<int, int> translation_edits(const Words& hyp, const Words& ref) {
+  if (ref.empty()) return {static_cast<int>(hyp.size()), 0};
+  Words input = hyp;
+  int shifts = 0, checked = 0;
+  while (true) {
+    auto [delta, shifted, now_checked] = best_shift(input, ref, checked);
+    checked = now_checked;
+    if (checked >= kMaxShiftCandidates || delta <= 0) break;
+    ++shifts;
+    input = std::move(shifted);
+  }
+  return {shifts + static_cast<int>(edit_distance(input, ref).first), static_cast<int>(ref.size())};
+}
+
+MetricScore corpus_ter(const std::vector<std::string>& hyps, const std::vector<std::string>& refs) {
+  long long edits = 0, ref_words = 0;
+  for (size_t i = 0; i < hyps.size(); ++i) {
+    const auto [e, n] = translation_edits(split_whitespace(unicode_lower(hyps[i])),
+                                          split_whitespace(unicode_lower(refs[i])));
+    edits += e;
+    ref_words += n;
+  }
+  MetricScore m;
+  m.name = "TER";
+  m.score = ref_words > 0 ? 100.0 * edits / ref_words : (edits > 0 ? 100.0 : 0.0);
+  m.signature = std::string("nrefs:1|case:lc|tok:tercom|norm:no|punct:yes|asian:no|version:") +
+                kSacrebleuVersion;
+  return m;
+}
+
+}  // namespace tandem

@@ -1,0 +1,34 @@
+// ROUGE on examples small enough to count by hand.
+#include "metrics/rouge.h"
+
+#include "../test_util.h"
+
+namespace tandem {
+namespace {
+
+TEST(Rouge, Tokenization) {
+  EXPECT_EQ(rouge_tokenize("#Person1# asks: Über-cool, 3D?"),
+            (std::vector<std::string>{"person1", "asks", "ber", "cool", "3d"}));
+}
+
+TEST(Rouge, HandCountedExample) {
+  // hyp: the cat sat on the mat (6) ; ref: the cat is on the mat (6)
+  // unigrams: overlap the x2, cat, on, mat = 5 -> P = R = 5/6
+  // bigrams: hyp {the cat, cat sat, sat on, on the, the mat}, ref {the cat, cat is, is on,
+  //          on the, the mat}: overlap 3 of 5 -> 0.6
+  // LCS: the cat on the mat = 5 -> 5/6
+  const auto h = rouge_tokenize("The cat sat on the mat.");
+  const auto r = rouge_tokenize("the cat is on the mat");
+  EXPECT_NEAR(rouge_n_f1(h, r, 1), 5.0 / 6.0, 1e-12);
+  EXPECT_NEAR(rouge_n_f1(h, r, 2), 0.6, 1e-12);
+  EXPECT_NEAR(rouge_l_f1(h, r), 5.0 / 6.0, 1e-12);
+  // Unequal lengths: hyp "a b" vs ref "a b c d": P = 1, R = 0.5, F1 = 2/3.
+  EXPECT_NEAR(rouge_n_f1(rouge_tokenize("a b"), rouge_tokenize("a b c d"), 1), 2.0 / 3.0, 1e-12);
+  EXPECT_EQ(rouge_n_f1({}, r, 1), 0.0);
+  const auto corpus = corpus_rouge({"The cat sat on the mat.", "a b"}, {"the cat is on the mat", "a b c d"});
+  EXPECT_NEAR(corpus[0].score, 100 * (5.0 / 6.0 + 2.0 / 3.0) / 2, 1e-9);
+  EXPECT_EQ(corpus[2].name, "ROUGE-L");
+}
+
+}  // namespace
+}  // namespace tandem
