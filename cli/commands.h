@@ -10,5 +10,6 @@ int run_init(int argc, char** argv);
 int run_translate(int argc, char** argv);
 int run_vocab(int argc, char** argv);
 int run_score(int argc, char** argv);
+int run_summarize(int argc, char** argv);
 
 }  // namespace tandem::cli

@@ -18,6 +18,7 @@ struct Command {
 
 const Command kCommands[] = {
     {"translate", tandem::cli::run_translate, "translate text, one sentence per line"},
+    {"summarize", tandem::cli::run_summarize, "summarize documents, one per line (any length)"},
     {"score", tandem::cli::run_score, "BLEU, chrF, TER (sacreBLEU-compatible) and ROUGE of a file"},
     {"vocab", tandem::cli::run_vocab, "train a SentencePiece vocabulary on text"},
     {"info", tandem::cli::run_info, "show what a model file holds: config, vocab, parameters"},
@@ -30,7 +31,7 @@ void print_usage(std::ostream& out) {
       << "usage: tandem <command> [options]   (tandem <command> --help for details)\n\n"
       << "commands:\n";
   for (const auto& c : kCommands) out << "  " << c.name << std::string(12 - std::strlen(c.name), ' ') << c.summary << "\n";
-  out << "\nNot yet available: train, summarize, average, export\n"
+  out << "\nNot yet available: train, average, export\n"
       << "(tracked as open issues).\n";
 }
 

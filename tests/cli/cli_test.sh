@@ -6,7 +6,8 @@ tandem=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
-pass() { echo "ok: $1"; }
+passes=0
+pass() { echo "ok: $1"; passes=$((passes + 1)); }
 fail() { echo "FAIL: $1"; fails=$((fails + 1)); }
 
 # expect_error NAME PATTERN CMD...: non-zero exit, exactly one stderr line matching PATTERN.
@@ -38,5 +39,44 @@ expect_error "bad vocab for tie all" "joint vocabulary" \
 [ ! -e "$tmp/x.h5" ] && pass "no file left after a failed init" || fail "x.h5 left behind"
 "$tandem" frobnicate >/dev/null 2>&1; [ $? -ne 0 ] && pass "unknown command" || fail "unknown command"
 
-echo "$((6 + 6 - fails)) passed, $fails failed"
+
+# --- translate / summarize / score on a tiny model with a real vocabulary ---
+for i in $(seq 1 300); do echo "the dog number $((i % 17)) runs over the green grass near house $((i % 5))"; done >"$tmp/text.txt"
+"$tandem" vocab -i "$tmp/text.txt" --size 80 -o "$tmp/spm.model" 2>/dev/null && pass "vocab" || fail "vocab"
+"$tandem" init -c "$(dirname "$0")/tiny.yaml" --vocab "$tmp/spm.model" -o "$tmp/tiny.h5" 2>/dev/null \
+  && pass "init --vocab" || fail "init --vocab"
+printf 'the dog runs\n\nthe green grass\n' >"$tmp/in.txt"
+"$tandem" translate -m "$tmp/tiny.h5" <"$tmp/in.txt" >"$tmp/out.txt" 2>"$tmp/err"
+[ $? -eq 0 ] && [ "$(wc -l <"$tmp/out.txt")" -eq 3 ] && [ -z "$(sed -n 2p "$tmp/out.txt")" ] \
+  && pass "translate stdin->stdout keeps line count and empty lines" || fail "translate stdin/stdout: $(cat "$tmp/err")"
+"$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/in.txt" -o "$tmp/out2.txt" 2>/dev/null && cmp -s "$tmp/out.txt" "$tmp/out2.txt" \
+  && pass "translate -i/-o equals stdin/stdout" || fail "translate -i/-o"
+"$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/in.txt" --beam 3 --nbest 2 >"$tmp/nbest.txt" 2>/dev/null
+grep -c ' ||| ' "$tmp/nbest.txt" | grep -qx 5 && head -1 "$tmp/nbest.txt" | grep -q '^0 ||| .* ||| -\?[0-9]' \
+  && pass "n-best format" || fail "n-best: $(cat "$tmp/nbest.txt")"
+long=$(for i in $(seq 1 20); do printf 'the green grass near house %d ' $i; done)
+echo "$long" | "$tandem" translate -m "$tmp/tiny.h5" >"$tmp/long.txt" 2>"$tmp/err"
+[ $? -eq 0 ] && [ "$(wc -l <"$tmp/long.txt")" -eq 1 ] && grep -q "translated as [0-9]* pieces" "$tmp/err" \
+  && pass "long line translated in pieces and reported" || fail "long line: $(cat "$tmp/err")"
+echo "$long" | "$tandem" summarize -m "$tmp/tiny.h5" >"$tmp/sum.txt" 2>"$tmp/err"
+[ $? -eq 0 ] && [ "$(wc -l <"$tmp/sum.txt")" -eq 1 ] && grep -q "exceed the model" "$tmp/err" \
+  && pass "summarize splits a long document and says so" || fail "summarize: $(cat "$tmp/err")"
+expect_error "translate: missing model" "nope.h5: cannot open" "$tandem" translate -m "$tmp/nope.h5" -i "$tmp/in.txt"
+expect_error "translate: not HDF5" "text.h5: not an HDF5 file" "$tandem" translate -m "$tmp/text.h5" -i "$tmp/in.txt"
+expect_error "translate: model without vocabulary" "no vocabulary" "$tandem" translate -m "$tmp/m.h5" -i "$tmp/in.txt"
+printf 'fine\nbad \xff byte\n' >"$tmp/bad.txt"
+expect_error "translate: invalid UTF-8 names the line" "bad.txt:2: invalid UTF-8" "$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/bad.txt"
+expect_error "translate: --beam 0" "beam must be at least 1" "$tandem" translate -m "$tmp/tiny.h5" --beam 0 -i "$tmp/in.txt"
+expect_error "translate: bad --sampling" "expected topk:K or topp:P" "$tandem" translate -m "$tmp/tiny.h5" --sampling nucleus -i "$tmp/in.txt"
+"$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/in.txt" --sampling topk:5 --seed 3 >"$tmp/s1.txt" 2>/dev/null
+"$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/in.txt" --sampling topk:5 --seed 3 >"$tmp/s2.txt" 2>/dev/null
+cmp -s "$tmp/s1.txt" "$tmp/s2.txt" && pass "sampling is reproducible" || fail "sampling"
+printf 'a b c d e\nf g h i j\n' >"$tmp/ref.txt"; printf 'a b c\n' >"$tmp/hyp.txt"
+expect_error "score: line counts" "hyp.txt has 1 lines, .*ref.txt has 2" "$tandem" score -r "$tmp/ref.txt" -i "$tmp/hyp.txt"
+"$tandem" score -r "$tmp/ref.txt" -i "$tmp/ref.txt" -m bleu,chrf,ter -f json >"$tmp/score.json" 2>&1
+grep -q '"name": "BLEU", "score": 100.0000, "signature": "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0"' "$tmp/score.json" \
+  && grep -q '"name": "TER", "score": 0.0000' "$tmp/score.json" && pass "score json" || fail "score json: $(cat "$tmp/score.json")"
+expect_error "score: unknown metric" "unknown metric \"blue\"" "$tandem" score -r "$tmp/ref.txt" -i "$tmp/ref.txt" -m blue
+
+echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
