@@ -11,5 +11,6 @@ int run_translate(int argc, char** argv);
 int run_vocab(int argc, char** argv);
 int run_score(int argc, char** argv);
 int run_summarize(int argc, char** argv);
+int run_train(int argc, char** argv);
 
 }  // namespace tandem::cli

@@ -17,6 +17,7 @@ struct Command {
 };
 
 const Command kCommands[] = {
+    {"train", tandem::cli::run_train, "train a model from a YAML recipe"},
     {"translate", tandem::cli::run_translate, "translate text, one sentence per line"},
     {"summarize", tandem::cli::run_summarize, "summarize documents, one per line (any length)"},
     {"score", tandem::cli::run_score, "BLEU, chrF, TER (sacreBLEU-compatible) and ROUGE of a file"},
@@ -31,7 +32,7 @@ void print_usage(std::ostream& out) {
       << "usage: tandem <command> [options]   (tandem <command> --help for details)\n\n"
       << "commands:\n";
   for (const auto& c : kCommands) out << "  " << c.name << std::string(12 - std::strlen(c.name), ' ') << c.summary << "\n";
-  out << "\nNot yet available: train, average, export\n"
+  out << "\nNot yet available: average, export\n"
       << "(tracked as open issues).\n";
 }
 

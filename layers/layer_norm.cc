@@ -19,6 +19,7 @@ void LayerNorm::forward(const Matrix& x, Matrix& y, Cache* cache) const {
     cache->xhat.resize(n, d);
     cache->rstd.resize(n);
   }
+#pragma omp parallel for schedule(static) if (n > 256)
   for (Eigen::Index r = 0; r < n; ++r) {
     const float mean = x.row(r).mean();
     const float var = (x.row(r).array() - mean).square().mean();
@@ -37,6 +38,7 @@ void LayerNorm::backward(const Matrix& dy, const Cache& c, Matrix& dx) {
   dx.resize(n, d);
   gamma_.grad.row(0) += (dy.array() * c.xhat.array()).colwise().sum().matrix();
   beta_.grad.row(0) += dy.colwise().sum();
+#pragma omp parallel for schedule(static) if (n > 256)
   for (Eigen::Index r = 0; r < n; ++r) {
     const auto dxhat = (dy.row(r).array() * gamma_.value.row(0).array()).eval();
     const float mean_dxhat = dxhat.mean();

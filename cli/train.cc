@@ -1,0 +1,41 @@
+// cli/train.cc: `tandem train RECIPE.yaml [--set key=value] [--resume] [--dry-run]`.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "train/trainer.h"
+
+namespace tandem::cli {
+
+int run_train(int argc, char** argv) {
+  po::options_description options("options");
+  options.add_options()("recipe", po::value<std::string>()->required(), "training recipe (YAML)")(
+      "set", po::value<std::vector<std::string>>()->composing(),
+      "override a recipe key, e.g. --set train.optimizer.lr=3e-4 (repeatable)")(
+      "data-root", po::value<std::string>(), "directory the recipe's data paths are relative to "
+                                             "(default: $TANDEM_DATA, else the recipe's data_root)")(
+      "resume", po::bool_switch(), "continue the run from OUTPUT/checkpoints/last.h5, exactly")(
+      "dry-run", po::bool_switch(), "check recipe, data and model; print the plan; train nothing");
+  add_common_options(options);
+  po::positional_options_description positional;
+  positional.add("recipe", 1);
+  po::variables_map vm;
+  if (!parse_command_line(argc, argv, "tandem train RECIPE.yaml [--set key=value ...] [options]",
+                          "Train a model from a recipe: vocabulary, training with validation and\n"
+                          "checkpoints, checkpoint averaging, OUTPUT/model.h5, test-set scores.\n"
+                          "Logs go to stderr and OUTPUT/metrics.tsv, OUTPUT/valid.tsv.",
+                          options, positional, vm))
+    return 0;
+  apply_common_options(vm);
+  RecipeOverrides overrides;
+  if (vm.count("set")) overrides.set = vm["set"].as<std::vector<std::string>>();
+  if (vm.count("data-root")) overrides.data_root = vm["data-root"].as<std::string>();
+  const Recipe recipe = load_recipe(vm["recipe"].as<std::string>(), overrides);
+  TrainOptions o;
+  o.resume = vm["resume"].as<bool>();
+  o.dry_run = vm["dry-run"].as<bool>();
+  train_recipe(recipe, o);
+  return 0;
+}
+
+}  // namespace tandem::cli

@@ -1,0 +1,299 @@
+#include "train/recipe.h"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/error.h"
+#include "core/yaml_fields.h"
+#include "model/presets.h"
+
+namespace tandem {
+namespace {
+
+bool file_exists(const std::string& p) {
+  struct stat st;
+  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// ${VAR:-default} and ${VAR} in a string, from the environment.
+std::string expand_env(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    if (s.compare(i, 2, "${") == 0) {
+      const size_t end = s.find('}', i);
+      if (end != std::string::npos) {
+        const std::string inner = s.substr(i + 2, end - i - 2);
+        const size_t dash = inner.find(":-");
+        const std::string var = inner.substr(0, dash);
+        const char* value = std::getenv(var.c_str());
+        if (value && *value) out += value;
+        else if (dash != std::string::npos) out += inner.substr(dash + 2);
+        i = end + 1;
+        continue;
+      }
+    }
+    out += s[i++];
+  }
+  return out;
+}
+
+// Applies "a.b.c=value" to the YAML tree. A scalar `model:` (a preset name or
+// path) becomes {preset: NAME} so that model fields can be set on top of it.
+void apply_override(YAML::Node& root, const std::string& assignment) {
+  const size_t eq = assignment.find('=');
+  TANDEM_CHECK(eq != std::string::npos && eq > 0)
+      << "--set " << assignment << ": expected key.path=value";
+  const std::string path = assignment.substr(0, eq), value = assignment.substr(eq + 1);
+  std::vector<std::string> keys;
+  for (size_t start = 0;;) {
+    const size_t dot = path.find('.', start);
+    keys.push_back(path.substr(start, dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  if (keys.size() > 1 && keys[0] == "model" && root["model"].IsScalar()) {
+    YAML::Node m(YAML::NodeType::Map);
+    m["preset"] = root["model"].Scalar();
+    root["model"] = m;
+  }
+  std::vector<YAML::Node> chain{root};
+  for (size_t i = 0; i + 1 < keys.size(); ++i) {
+    YAML::Node next = chain.back()[keys[i]];
+    if (!next.IsDefined() || next.IsNull()) {
+      chain.back()[keys[i]] = YAML::Node(YAML::NodeType::Map);
+      next = chain.back()[keys[i]];
+    }
+    TANDEM_CHECK(next.IsMap()) << "--set " << assignment << ": " << keys[i] << " is not a mapping";
+    chain.push_back(next);
+  }
+  YAML::Node parsed;
+  try {
+    parsed = YAML::Load(value);
+  } catch (const YAML::Exception& e) {
+    TANDEM_FAIL() << "--set " << assignment << ": " << e.msg;
+  }
+  chain.back()[keys.back()] = parsed;
+}
+
+void parse_files(YamlFields& parent, const std::string& key, DataFiles& files, bool required,
+                 const std::string& where) {
+  if (!parent.has(key)) {
+    TANDEM_CHECK(!required) << parent.location() << ": data." << key << ": missing (src and tgt files)";
+    parent.node(key);
+    return;
+  }
+  YamlFields f(parent.node(key), where, "data." + key);
+  f.get("src", files.src);
+  f.get("tgt", files.tgt);
+  f.finish();
+  TANDEM_CHECK(!files.src.empty()) << f.location() << ": data." << key << ".src: missing";
+  TANDEM_CHECK(!files.tgt.empty()) << f.location() << ": data." << key << ".tgt: missing";
+}
+
+void parse_optimizer(YamlFields& train, OptimizerRecipe& o, const std::string& where) {
+  if (!train.has("optimizer")) return;
+  YamlFields f(train.node("optimizer"), where, "train.optimizer");
+  f.get("name", o.name);
+  TANDEM_CHECK(o.name == "adam" || o.name == "adamw")
+      << f.locate("name") << ": expected adam or adamw, got \"" << o.name << "\"";
+  f.get("lr", o.lr, 1e-9, 10.0);
+  if (f.has("betas")) {
+    const YAML::Node b = f.node("betas");
+    TANDEM_CHECK(b.IsSequence() && b.size() == 2)
+        << f.locate("betas") << ": expected a list of two numbers";
+    try {
+      o.beta1 = b[0].as<double>();
+      o.beta2 = b[1].as<double>();
+    } catch (const YAML::Exception&) {
+      TANDEM_FAIL() << f.locate("betas") << ": expected a list of two numbers";
+    }
+    TANDEM_CHECK(o.beta1 >= 0 && o.beta1 < 1 && o.beta2 >= 0 && o.beta2 < 1)
+        << f.locate("betas") << ": each beta must be in [0, 1)";
+  }
+  f.get("eps", o.eps, 0.0, 1.0);
+  f.get("weight_decay", o.weight_decay, 0.0, 10.0);
+  f.finish();
+}
+
+void parse_train(YamlFields& root, TrainRecipe& t, const std::string& where) {
+  if (!root.has("train")) return;
+  YamlFields f(root.node("train"), where, "train");
+  f.get("batch_tokens", t.batch_tokens, 16, 1 << 24);
+  f.get("accumulate", t.accumulate, 1, 1024);
+  f.get("max_len", t.max_len, 1, 1 << 16);
+  parse_optimizer(f, t.optimizer, where);
+  if (f.has("schedule")) {
+    YamlFields s(f.node("schedule"), where, "train.schedule");
+    s.get("name", t.schedule.name);
+    TANDEM_CHECK(t.schedule.name == "inverse_sqrt" || t.schedule.name == "linear" ||
+                 t.schedule.name == "constant")
+        << s.locate("name") << ": expected inverse_sqrt, linear or constant, got \""
+        << t.schedule.name << "\"";
+    s.get("warmup", t.schedule.warmup, 0, 1 << 30);
+    s.finish();
+  }
+  f.get("label_smoothing", t.label_smoothing, 0.f, 0.99f);
+  f.get("clip_norm", t.clip_norm, 0.f, 1e6f);
+  f.get("max_epochs", t.max_epochs, 0, 1 << 20);
+  f.get("max_updates", t.max_updates, 0, 1LL << 40);
+  if (f.has("max_time")) {
+    std::string text;
+    f.get("max_time", text);
+    t.max_time = parse_duration(text, f.locate("max_time"));
+  }
+  f.get("valid_every", t.valid_every, 1, 1 << 30);
+  f.get("valid_sentences", t.valid_sentences, 0, 1 << 30);
+  if (f.has("early_stopping")) {
+    YamlFields e(f.node("early_stopping"), where, "train.early_stopping");
+    e.get("metric", t.early_stopping_metric);
+    TANDEM_CHECK(t.early_stopping_metric == "bleu" || t.early_stopping_metric == "chrf" ||
+                 t.early_stopping_metric == "loss")
+        << e.locate("metric") << ": expected bleu, chrf or loss, got \"" << t.early_stopping_metric << "\"";
+    e.get("patience", t.patience, 0, 1 << 20);
+    e.finish();
+  }
+  f.get("keep", t.keep, 1, 1000);
+  f.get("average", t.average, 1, 1000);
+  f.get("average_which", t.average_which);
+  TANDEM_CHECK(t.average_which == "last" || t.average_which == "best")
+      << f.locate("average_which") << ": expected last or best, got \"" << t.average_which << "\"";
+  long long seed = static_cast<long long>(t.seed);
+  f.get("seed", seed, 0, 1LL << 62);
+  t.seed = static_cast<uint64_t>(seed);
+  f.get("ema", t.ema, 0.f, 0.999999f);
+  f.get("log_every", t.log_every, 1, 1 << 30);
+  f.finish();
+  TANDEM_CHECK(t.max_epochs > 0 || t.max_updates > 0 || t.max_time > 0)
+      << f.location() << ": train: set at least one of max_epochs, max_updates, max_time";
+}
+
+}  // namespace
+
+double parse_duration(const std::string& text, const std::string& where) {
+  double total = 0, number = 0;
+  bool have_number = false, any = false;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t used = 0;
+    try {
+      number = std::stod(text.substr(i), &used);
+    } catch (const std::exception&) {
+      TANDEM_FAIL() << where << ": expected a duration like 85m, 1h30m or 90s, got \"" << text << "\"";
+    }
+    i += used;
+    have_number = true;
+    double unit = 1;
+    if (i < text.size()) {
+      const char u = text[i++];
+      if (u == 'h') unit = 3600;
+      else if (u == 'm') unit = 60;
+      else if (u == 's') unit = 1;
+      else TANDEM_FAIL() << where << ": unknown duration unit '" << u << "' in \"" << text << "\"";
+    }
+    total += number * unit;
+    have_number = false;
+    any = true;
+  }
+  TANDEM_CHECK(any && !have_number && total >= 0)
+      << where << ": expected a duration like 85m, 1h30m or 90s, got \"" << text << "\"";
+  return total;
+}
+
+Recipe load_recipe(const std::string& path, const RecipeOverrides& overrides) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    TANDEM_FAIL() << path << ": cannot open recipe";
+  } catch (const YAML::Exception& e) {
+    TANDEM_FAIL() << path << ":" << e.mark.line + 1 << ": " << e.msg;
+  }
+  TANDEM_CHECK(root.IsMap()) << path << ": a recipe is a mapping of keys (name, data, model, train, ...)";
+  for (const auto& s : overrides.set) apply_override(root, s);
+  if (!overrides.data_root.empty()) root["data_root"] = overrides.data_root;
+
+  Recipe r;
+  r.path = path;
+  YamlFields f(root, path, "");
+  f.get("name", r.name);
+  f.get_enum("task", r.task, std::vector<std::pair<std::string, Task>>{
+                                 {"translate", Task::Translate}, {"summarize", Task::Summarize}});
+  std::string data_root = "${TANDEM_DATA:-../shared/data}";
+  f.get("data_root", data_root);
+  // Precedence: --data-root, then TANDEM_DATA, then the recipe's value.
+  const char* env = std::getenv("TANDEM_DATA");
+  if (!overrides.data_root.empty()) r.data_root = overrides.data_root;
+  else if (env && *env) r.data_root = env;
+  else r.data_root = expand_env(data_root);
+
+  TANDEM_CHECK(f.has("data")) << path << ": data: missing (train, valid and test files)";
+  {
+    YamlFields d(f.node("data"), path, "data");
+    parse_files(d, "train", r.train, true, path);
+    parse_files(d, "valid", r.valid, true, path);
+    parse_files(d, "test", r.test, false, path);
+    d.finish();
+  }
+  if (f.has("vocab")) {
+    YamlFields v(f.node("vocab"), path, "vocab");
+    v.get("type", r.vocab.type);
+    TANDEM_CHECK(r.vocab.type == "unigram" || r.vocab.type == "bpe")
+        << v.locate("type") << ": expected unigram or bpe, got \"" << r.vocab.type << "\"";
+    v.get("size", r.vocab.size, 8, 1 << 20);
+    v.get("joint", r.vocab.joint);
+    v.get("model", r.vocab.model);
+    v.finish();
+  }
+  TANDEM_CHECK(f.has("model")) << path << ": model: missing (a preset name, a path or a mapping)";
+  {
+    const YAML::Node m = f.node("model");
+    if (m.IsScalar()) {
+      r.model_source = m.Scalar();
+      r.model = resolve_model_config(r.model_source);
+    } else {
+      TANDEM_CHECK(m.IsMap()) << f.locate("model") << ": expected a preset name, a path or a mapping";
+      YAML::Node fields = YAML::Clone(m);
+      r.model_source = "inline";
+      if (fields["preset"].IsDefined()) {
+        r.model_source = fields["preset"].Scalar();
+        r.model = resolve_model_config(r.model_source);
+        fields.remove("preset");
+      }
+      parse_model_config(fields, path, r.model);
+    }
+  }
+  parse_train(f, r.training, path);
+  r.decode.batch_tokens = r.training.batch_tokens;
+  if (f.has("decode")) parse_decode_config(f.node("decode"), path, r.decode);
+  r.output = "runs/" + (r.name.empty() ? std::string("run") : r.name);
+  f.get("output", r.output);
+  f.finish();
+
+  auto resolve = [&](std::string& file, const std::string& key) {
+    if (file.empty()) return;
+    if (file[0] != '/') file = r.data_root + "/" + file;
+    TANDEM_CHECK(file_exists(file)) << path << ": data." << key << ": " << file
+                                    << ": no such file (data_root is " << r.data_root
+                                    << "; set it with --data-root or TANDEM_DATA)";
+  };
+  resolve(r.train.src, "train.src");
+  resolve(r.train.tgt, "train.tgt");
+  resolve(r.valid.src, "valid.src");
+  resolve(r.valid.tgt, "valid.tgt");
+  resolve(r.test.src, "test.src");
+  resolve(r.test.tgt, "test.tgt");
+  if (!r.vocab.model.empty())
+    TANDEM_CHECK(file_exists(r.vocab.model)) << path << ": vocab.model: " << r.vocab.model << ": no such file";
+
+  YAML::Emitter out;
+  root["data_root"] = r.data_root;
+  out << root;
+  r.resolved_yaml = std::string(out.c_str()) + "\n";
+  return r;
+}
+
+}  // namespace tandem

@@ -1,0 +1,90 @@
+// train/recipe.h: a training recipe (DESIGN.md §4), parsed once into typed
+// structs. Unknown keys (with a "did you mean"), wrong types, out-of-range
+// values and missing data files are errors naming the key and YAML line,
+// raised before any work starts.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/config.h"
+#include "search/decode_config.h"
+
+namespace tandem {
+
+struct DataFiles {
+  std::string src, tgt;  // resolved against data_root
+};
+
+struct VocabRecipe {
+  std::string type = "unigram";  // unigram | bpe
+  int size = 8000;
+  bool joint = true;
+  std::string model;  // an existing SentencePiece model to reuse (joint), else trained
+};
+
+struct OptimizerRecipe {
+  std::string name = "adam";  // adam | adamw
+  double lr = 5e-4;
+  double beta1 = 0.9, beta2 = 0.98, eps = 1e-9;
+  double weight_decay = 0;
+};
+
+struct ScheduleRecipe {
+  std::string name = "inverse_sqrt";  // inverse_sqrt | linear | constant
+  int warmup = 4000;
+};
+
+struct TrainRecipe {
+  int batch_tokens = 4096;  // padded source+target tokens per batch
+  int accumulate = 1;
+  int max_len = 128;        // pairs with a side longer than this (in tokens) are skipped
+  OptimizerRecipe optimizer;
+  ScheduleRecipe schedule;
+  float label_smoothing = 0.1f;
+  float clip_norm = 0.f;    // 0 = no clipping
+  int max_epochs = 0;       // 0 = no limit (some limit must be set)
+  long long max_updates = 0;
+  double max_time = 0;      // seconds of training (validation excluded); 0 = none
+  int valid_every = 1000;
+  int valid_sentences = 0;  // decode only the first N valid pairs for BLEU (0 = all)
+  std::string early_stopping_metric = "bleu";  // bleu | chrf | loss
+  int patience = 0;         // validations without improvement before stopping; 0 = off
+  int keep = 5;             // best checkpoints kept
+  int average = 5;          // checkpoints averaged into the final model
+  std::string average_which = "last";  // last | best
+  uint64_t seed = 1;
+  float ema = 0.f;          // 0 = off, else decay per update
+  int log_every = 100;
+};
+
+enum class Task { Translate, Summarize };
+
+struct Recipe {
+  std::string path;       // the recipe file
+  std::string name;
+  Task task = Task::Translate;  // summarize: ROUGE on the test set, long inputs split
+  std::string data_root;  // resolved
+  DataFiles train, valid, test;
+  VocabRecipe vocab;
+  std::string model_source;  // preset name, path, or "inline"
+  ModelConfig model;
+  TrainRecipe training;
+  DecodeConfig decode;
+  std::string output;
+  std::string resolved_yaml;  // the whole recipe after overrides, for logs and the model file
+};
+
+struct RecipeOverrides {
+  std::vector<std::string> set;  // "a.b=value"
+  std::string data_root;         // --data-root ("" = not given)
+};
+
+// Reads, overrides, validates; checks that data files exist.
+Recipe load_recipe(const std::string& path, const RecipeOverrides& overrides);
+
+// "85m", "1h30m", "90s", "120" (seconds) -> seconds.
+double parse_duration(const std::string& text, const std::string& where);
+
+}  // namespace tandem

@@ -1,0 +1,96 @@
+#include "train/run_log.h"
+
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <sstream>
+#include <vector>
+
+#include "core/error.h"
+
+namespace tandem {
+namespace {
+
+// Keeps the header and the rows whose first column is <= update.
+void truncate_after(const std::string& path, long long update) {
+  std::ifstream in(path);
+  if (!in) return;
+  std::vector<std::string> kept;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (kept.empty()) {
+      kept.push_back(line);
+      continue;
+    }
+    if (std::stoll(line.substr(0, line.find('\t'))) <= update) kept.push_back(line);
+  }
+  in.close();
+  std::ofstream out(path, std::ios::trunc);
+  for (const auto& l : kept) out << l << "\n";
+}
+
+void open(std::ofstream& f, const std::string& path, const char* header, long long resume_update) {
+  std::ifstream probe(path);
+  const bool exists = static_cast<bool>(probe);
+  probe.close();
+  if (exists && resume_update >= 0) {
+    truncate_after(path, resume_update);
+    f.open(path, std::ios::app);
+  } else {
+    f.open(path, std::ios::trunc);
+    f << header << "\n";
+  }
+  TANDEM_CHECK(f) << path << ": cannot write";
+}
+
+}  // namespace
+
+std::string human_duration(double s) {
+  char buf[32];
+  const long t = static_cast<long>(s + 0.5);
+  if (t >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, (t / 60) % 60);
+  else if (t >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
+  else std::snprintf(buf, sizeof buf, "%lds", t);
+  return buf;
+}
+
+RunLog::RunLog(const std::string& dir, long long resume_update) {
+  open(metrics_, dir + "/metrics.tsv",
+       "update\tepoch\tloss\tppl\tlr\tgrad_norm\ttgt_tokens\ttgt_tok_per_s\telapsed_s\teta_s",
+       resume_update);
+  open(valid_, dir + "/valid.tsv", "update\tepoch\tvalid_loss\tvalid_ppl\tbleu\tchrf\telapsed_s",
+       resume_update);
+}
+
+void RunLog::train(const TrainRow& r) {
+  char line[512];
+  std::snprintf(line, sizeof line, "%lld\t%d\t%.4f\t%.2f\t%.3e\t%.3f\t%lld\t%.0f\t%.1f\t%.0f", r.update,
+                r.epoch, r.loss, r.ppl, r.lr, r.grad_norm, r.tgt_tokens, r.tgt_tok_per_s, r.elapsed_s,
+                r.eta_s);
+  metrics_ << line << "\n" << std::flush;
+  std::snprintf(line, sizeof line,
+                "update %lld | epoch %d | loss %.3f | ppl %.2f | lr %.2e | gnorm %.2f | %.0f tgt tok/s | %s "
+                "elapsed | ETA %s",
+                r.update, r.epoch, r.loss, r.ppl, r.lr, r.grad_norm, r.tgt_tok_per_s,
+                human_duration(r.elapsed_s).c_str(), human_duration(r.eta_s).c_str());
+  message(line);
+}
+
+void RunLog::valid(const ValidRecord& v, double elapsed_s) {
+  char line[256];
+  std::snprintf(line, sizeof line, "%lld\t%d\t%.4f\t%.2f\t%.2f\t%.2f\t%.1f", v.update, v.epoch, v.loss,
+                v.ppl, v.bleu, v.chrf, elapsed_s);
+  valid_ << line << "\n" << std::flush;
+  std::snprintf(line, sizeof line, "validation at update %lld | loss %.3f | ppl %.2f | BLEU %.2f | chrF %.2f",
+                v.update, v.loss, v.ppl, v.bleu, v.chrf);
+  message(line);
+}
+
+void RunLog::message(const std::string& text) {
+  char stamp[32];
+  const std::time_t t = std::time(nullptr);
+  std::strftime(stamp, sizeof stamp, "%H:%M:%S", std::localtime(&t));
+  std::cerr << "[" << stamp << "] " << text << std::endl;
+}
+
+}  // namespace tandem

@@ -1,0 +1,35 @@
+// train/run_log.h: the training log: a line on stderr every log_every updates
+// and a row in RUN/metrics.tsv; validation rows in RUN/valid.tsv. On resume
+// rows past the resumed update are dropped, so the files match the run.
+#pragma once
+
+#include <fstream>
+#include <string>
+
+#include "train/checkpoint.h"
+
+namespace tandem {
+
+struct TrainRow {
+  long long update;
+  int epoch;
+  double loss, ppl, lr, grad_norm;
+  long long tgt_tokens;
+  double tgt_tok_per_s, elapsed_s, eta_s;
+};
+
+class RunLog {
+ public:
+  // Opens (or continues, after truncating rows beyond `resume_update`) both files.
+  RunLog(const std::string& run_dir, long long resume_update);
+  void train(const TrainRow& row);
+  void valid(const ValidRecord& r, double elapsed_s);
+  void message(const std::string& text);  // stderr, with a time stamp
+
+ private:
+  std::ofstream metrics_, valid_;
+};
+
+std::string human_duration(double seconds);
+
+}  // namespace tandem

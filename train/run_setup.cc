@@ -1,0 +1,137 @@
+#include "train/run_setup.h"
+
+#include <hdf5.h>
+#include <sentencepiece_processor.h>
+#include <yaml-cpp/yaml.h>
+
+#include <Eigen/Core>
+#include <ctime>
+#include <fstream>
+#include <iterator>
+
+#include "core/error.h"
+#include "core/sha256.h"
+#include "io/text_input.h"
+#include "tokenizer/vocab_trainer.h"
+#include "version.h"
+
+namespace tandem {
+namespace {
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  TANDEM_CHECK(in) << path << ": cannot open";
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+  TANDEM_CHECK(out) << path << ": cannot write";
+}
+
+std::vector<std::string> lines_of(const std::string& path) { return read_lines(path); }
+
+}  // namespace
+
+Vocabularies prepare_vocabularies(const Recipe& r, const std::string& run_dir,
+                                  const std::function<void(const std::string&)>& log) {
+  Vocabularies v;
+  v.joint = r.vocab.joint;
+  if (!r.vocab.model.empty()) {
+    const std::string bytes = read_file(r.vocab.model);
+    v.source = std::make_unique<Tokenizer>(bytes, r.vocab.model);
+    v.target = std::make_unique<Tokenizer>(bytes, r.vocab.model);
+    v.joint = true;
+    log("vocabulary: reusing " + r.vocab.model + " (" + std::to_string(v.source->vocab_size()) + " pieces)");
+    return v;
+  }
+  VocabOptions o;
+  o.type = r.vocab.type;
+  o.size = r.vocab.size;
+  o.seed = static_cast<unsigned>(r.training.seed);
+  if (r.vocab.joint) {
+    auto lines = lines_of(r.train.src);
+    auto tgt = lines_of(r.train.tgt);
+    lines.insert(lines.end(), tgt.begin(), tgt.end());
+    const std::string bytes = train_vocab(lines, o);
+    write_file(run_dir + "/vocab.model", bytes);
+    v.source = std::make_unique<Tokenizer>(bytes, "joint vocabulary");
+    v.target = std::make_unique<Tokenizer>(bytes, "joint vocabulary");
+    log("vocabulary: trained a joint " + o.type + " model, " + std::to_string(v.source->vocab_size()) +
+        " pieces (" + run_dir + "/vocab.model)");
+  } else {
+    const std::string src = train_vocab(lines_of(r.train.src), o);
+    const std::string tgt = train_vocab(lines_of(r.train.tgt), o);
+    write_file(run_dir + "/vocab.src.model", src);
+    write_file(run_dir + "/vocab.tgt.model", tgt);
+    v.source = std::make_unique<Tokenizer>(src, "source vocabulary");
+    v.target = std::make_unique<Tokenizer>(tgt, "target vocabulary");
+    log("vocabulary: trained " + o.type + " models, " + std::to_string(v.source->vocab_size()) + " + " +
+        std::to_string(v.target->vocab_size()) + " pieces");
+  }
+  return v;
+}
+
+Vocabularies vocabularies_from_meta(const ModelFileMeta& meta, const std::string& where) {
+  Vocabularies v;
+  v.joint = meta.joint_vocab || meta.vocab_tgt.empty();
+  v.source = std::make_unique<Tokenizer>(meta.vocab_src, where + ": /vocab/src");
+  v.target = std::make_unique<Tokenizer>(v.joint ? meta.vocab_src : meta.vocab_tgt, where + ": /vocab/tgt");
+  return v;
+}
+
+std::map<std::string, std::string> data_checksums(const Recipe& r) {
+  std::map<std::string, std::string> sums;
+  for (const auto* f : {&r.train.src, &r.train.tgt, &r.valid.src, &r.valid.tgt, &r.test.src, &r.test.tgt})
+    if (!f->empty()) sums[*f] = sha256_file(*f);
+  return sums;
+}
+
+std::string run_config_document(const Recipe& r, const ModelConfig& model,
+                                const std::map<std::string, std::string>& checksums,
+                                const std::map<std::string, double>& results) {
+  YAML::Node doc(YAML::NodeType::Map);
+  doc["model"] = YAML::Load(model_config_to_yaml(model));
+  doc["decode"] = YAML::Load(decode_config_to_yaml(r.decode));
+  doc["recipe"] = YAML::Load(r.resolved_yaml);
+  YAML::Node prov(YAML::NodeType::Map);
+  prov["seed"] = r.training.seed;
+  prov["tandem_version"] = kTandemVersion;
+  prov["tandem_commit"] = kTandemCommit;
+  prov["eigen"] = std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +
+                  std::to_string(EIGEN_MINOR_VERSION);
+  prov["hdf5"] = std::to_string(H5_VERS_MAJOR) + "." + std::to_string(H5_VERS_MINOR) + "." +
+                 std::to_string(H5_VERS_RELEASE);
+  prov["yaml_cpp"] = "0.7";
+  prov["sentencepiece"] = "Debian libsentencepiece";
+  char date[32];
+  const std::time_t t = std::time(nullptr);
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  prov["date"] = date;
+  YAML::Node data(YAML::NodeType::Map);
+  for (const auto& [path, sum] : checksums) data[path] = "sha256:" + sum;
+  prov["data"] = data;
+  doc["provenance"] = prov;
+  if (!results.empty()) {
+    YAML::Node res(YAML::NodeType::Map);
+    for (const auto& [k, v] : results) res[k] = v;
+    doc["results"] = res;
+  }
+  YAML::Emitter out;
+  out << doc;
+  return std::string(out.c_str()) + "\n";
+}
+
+ModelFileMeta run_meta(const Recipe& r, const ModelConfig& model, const Vocabularies& v,
+                       const std::map<std::string, std::string>& checksums,
+                       const std::map<std::string, double>& results) {
+  ModelFileMeta meta;
+  meta.config_yaml = run_config_document(r, model, checksums, results);
+  meta.vocab_src = v.source->bytes();
+  meta.joint_vocab = v.joint;
+  if (!v.joint) meta.vocab_tgt = v.target->bytes();
+  return meta;
+}
+
+}  // namespace tandem

@@ -1,0 +1,463 @@
+#include "train/trainer.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "core/error.h"
+#include "core/rng.h"
+#include "core/threads.h"
+#include "io/hdf5.h"
+#include "io/text_input.h"
+#include "metrics/bleu.h"
+#include "metrics/chrf.h"
+#include "metrics/rouge.h"
+#include "search/summarizer.h"
+#include "search/translator.h"
+#include "train/averaging.h"
+#include "train/checkpoint.h"
+#include "train/dataset.h"
+#include "train/loss.h"
+#include "train/optimizer.h"
+#include "train/run_log.h"
+#include "train/run_setup.h"
+
+namespace tandem {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void make_dirs(const std::string& path) {
+  std::string partial;
+  for (size_t i = 0; i <= path.size(); ++i) {
+    if (i == path.size() || path[i] == '/') {
+      if (!partial.empty()) ::mkdir(partial.c_str(), 0755);
+    }
+    if (i < path.size()) partial += path[i];
+  }
+  struct stat st;
+  TANDEM_CHECK(::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) << path << ": cannot create directory";
+}
+
+bool exists(const std::string& p) {
+  struct stat st;
+  return ::stat(p.c_str(), &st) == 0;
+}
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+class Trainer {
+ public:
+  Trainer(const Recipe& recipe, const TrainOptions& options)
+      : r_(recipe), t_(recipe.training), options_(options), run_dir_(recipe.output),
+        ckpt_dir_(recipe.output + "/checkpoints") {}
+
+  std::map<std::string, double> run();
+
+ private:
+  void setup();
+  void print_plan() const;
+  bool train_one_update();
+  void validate_and_checkpoint();
+  void write_periodic_checkpoint(double metric);
+  std::map<std::string, double> finish();
+  double eta_seconds(double sec_per_update) const;
+  void swap_in_ema();
+
+  const Recipe& r_;
+  const TrainRecipe& t_;
+  TrainOptions options_;
+  std::string run_dir_, ckpt_dir_;
+  std::unique_ptr<RunLog> log_;
+  Vocabularies vocab_;
+  ModelConfig config_;
+  std::unique_ptr<Seq2Seq> model_;
+  std::unique_ptr<Adam> adam_;
+  std::vector<Matrix> ema_;
+  ParallelData train_, valid_;
+  std::vector<std::string> valid_src_lines_, valid_tgt_lines_;
+  std::vector<std::vector<int>> batches_;
+  std::vector<int> order_;
+  int order_epoch_ = -1;
+  TrainState state_;
+  ModelFileMeta meta_;
+  std::map<std::string, std::string> checksums_;
+  long long last_validated_ = -1;
+  bool stop_ = false;
+  std::string stop_reason_;
+  // Log-interval accumulators.
+  double acc_loss_ = 0, acc_nll_ = 0, acc_gnorm_ = 0, acc_time_ = 0;
+  long long acc_tokens_ = 0, acc_updates_ = 0;
+};
+
+void Trainer::setup() {
+  make_dirs(ckpt_dir_);
+  const std::string last = ckpt_dir_ + "/last.h5";
+  log_ = std::make_unique<RunLog>(run_dir_, options_.resume ? 0 : -1);
+  auto say = [this](const std::string& m) { log_->message(m); };
+  if (!options_.dry_run) say("recipe " + r_.path + " (resolved):\n" + r_.resolved_yaml);
+  if (options_.resume) {
+    TANDEM_CHECK(exists(last)) << last << ": no checkpoint to resume from";
+    const ModelFileMeta meta = read_model_meta(H5File::open_read(last));
+    vocab_ = vocabularies_from_meta(meta, last);
+    say("resuming from " + last);
+  } else {
+    vocab_ = prepare_vocabularies(r_, options_.dry_run ? "/tmp" : run_dir_, say);
+  }
+  config_ = r_.model;
+  config_.src_vocab_size = vocab_.source->vocab_size();
+  config_.tgt_vocab_size = vocab_.target->vocab_size();
+  config_.pad_id = vocab_.source->pad_id();
+  TANDEM_CHECK(config_.tie_embeddings != TieEmbeddings::All || vocab_.joint)
+      << r_.path << ": model.tie_embeddings all needs vocab.joint: true";
+  config_.validate(r_.path + ": model");
+
+  train_ = load_parallel(r_.train.src, r_.train.tgt, *vocab_.source, *vocab_.target, t_.max_len);
+  say("train: " + std::to_string(train_.src.size()) + " pairs, " + std::to_string(train_.src_tokens) +
+      " source + " + std::to_string(train_.tgt_tokens) + " target tokens; skipped " +
+      std::to_string(train_.skipped_empty) + " with an empty side and " +
+      std::to_string(train_.skipped_long) + " over max_len " + std::to_string(t_.max_len));
+  TANDEM_CHECK(!train_.src.empty()) << r_.train.src << ": no usable training pairs";
+  valid_ = load_parallel(r_.valid.src, r_.valid.tgt, *vocab_.source, *vocab_.target, config_.max_positions);
+  valid_src_lines_ = read_lines(r_.valid.src);
+  valid_tgt_lines_ = read_lines(r_.valid.tgt);
+  if (t_.valid_sentences > 0 && static_cast<size_t>(t_.valid_sentences) < valid_src_lines_.size()) {
+    valid_src_lines_.resize(t_.valid_sentences);
+    valid_tgt_lines_.resize(t_.valid_sentences);
+  }
+  batches_ = make_train_batches(train_, t_.batch_tokens, t_.seed);
+  model_ = std::make_unique<Seq2Seq>(config_);
+  model_->init(t_.seed);
+  adam_ = std::make_unique<Adam>(model_->params(), t_.optimizer);
+  if (t_.ema > 0)
+    for (const auto& p : model_->params()) ema_.push_back(p.param->value);
+  if (options_.resume) {
+    load_checkpoint(last, *model_, state_, {&adam_->first_moments(), &adam_->second_moments(), &ema_});
+    adam_->set_steps(state_.update);
+    last_validated_ = state_.history.empty() ? -1 : state_.history.back().update;
+    say("resumed at update " + std::to_string(state_.update) + ", epoch " + std::to_string(state_.epoch + 1));
+    log_ = std::make_unique<RunLog>(run_dir_, state_.update);
+  }
+  if (!options_.dry_run) {
+    checksums_ = data_checksums(r_);
+    meta_ = run_meta(r_, config_, vocab_, checksums_);
+  }
+}
+
+void Trainer::print_plan() const {
+  const double params = static_cast<double>(model_->parameter_count());
+  long long padded = 0;
+  size_t max_rows = 0, max_tgt_rows = 0;
+  for (const auto& b : batches_) {
+    size_t s = 0, t = 0;
+    for (int i : b) s = std::max(s, train_.src[i].size()), t = std::max(t, train_.tgt[i].size() + 1);
+    padded += static_cast<long long>((s + t) * b.size());
+    max_rows = std::max(max_rows, (s + t) * b.size());
+    max_tgt_rows = std::max(max_tgt_rows, t * b.size());
+  }
+  const int layers = config_.encoder_layers + config_.decoder_layers;
+  // Weights, gradients, Adam moments (and EMA); activations kept for backward per
+  // token per layer (~16 d + 3 ffn floats) and logits + their gradient.
+  const double state_bytes = params * 4 * (4 + (t_.ema > 0 ? 1 : 0));
+  const double act_bytes = static_cast<double>(max_rows) * layers * (16.0 * config_.d_model + 3.0 * config_.ffn_dim) * 4 +
+                           static_cast<double>(max_tgt_rows) * config_.tgt_vocab_size * 4 * 3;
+  std::printf("plan for %s\n", r_.path.c_str());
+  std::printf("  data root:        %s\n", r_.data_root.c_str());
+  std::printf("  vocabulary:       %d source, %d target pieces (%s)\n", config_.src_vocab_size,
+              config_.tgt_vocab_size, vocab_.joint ? "joint" : "separate");
+  std::printf("  model:            %s, %.2fM parameters\n", r_.model_source.c_str(), params / 1e6);
+  std::printf("  train pairs:      %zu (skipped %d empty, %d over max_len %d)\n", train_.src.size(),
+              train_.skipped_empty, train_.skipped_long, t_.max_len);
+  std::printf("  batches/epoch:    %zu (budget %d tokens, %.0f%% of padded tokens are real)\n", batches_.size(),
+              t_.batch_tokens, 100.0 * (train_.src_tokens + train_.tgt_tokens) / std::max<long long>(1, padded));
+  std::printf("  updates/epoch:    %zu (accumulate %d)\n", (batches_.size() + t_.accumulate - 1) / t_.accumulate,
+              t_.accumulate);
+  std::printf("  limits:           max_epochs %d, max_updates %lld, max_time %s\n", t_.max_epochs,
+              t_.max_updates, t_.max_time > 0 ? human_duration(t_.max_time).c_str() : "none");
+  std::printf("  valid:            %zu pairs, every %d updates\n", valid_.src.size(), t_.valid_every);
+  std::printf("  memory estimate:  %.0f MiB (weights+optimizer %.0f, activations %.0f)\n",
+              (state_bytes + act_bytes) / 1048576.0, state_bytes / 1048576.0, act_bytes / 1048576.0);
+  std::printf("  output:           %s\n", r_.output.c_str());
+}
+
+double Trainer::eta_seconds(double sec_per_update) const {
+  double eta = 1e18;
+  if (t_.max_time > 0) eta = std::min(eta, t_.max_time - state_.elapsed);
+  if (t_.max_updates > 0) eta = std::min(eta, (t_.max_updates - state_.update) * sec_per_update);
+  if (t_.max_epochs > 0) {
+    const double per_epoch = static_cast<double>(batches_.size()) / t_.accumulate;
+    const double left = (t_.max_epochs - state_.epoch) * per_epoch -
+                        static_cast<double>(state_.batch_in_epoch) / t_.accumulate;
+    eta = std::min(eta, left * sec_per_update);
+  }
+  return std::max(0.0, eta);
+}
+
+bool Trainer::train_one_update() {
+  const auto start = Clock::now();
+  // Gather up to `accumulate` batches of this epoch.
+  std::vector<const std::vector<int>*> group;
+  while (static_cast<int>(group.size()) < t_.accumulate) {
+    if (state_.batch_in_epoch >= static_cast<long long>(batches_.size())) {
+      if (!group.empty()) break;
+      ++state_.epoch;
+      state_.batch_in_epoch = 0;
+      if (t_.max_epochs > 0 && state_.epoch >= t_.max_epochs) {
+        stop_ = true;
+        stop_reason_ = "reached max_epochs " + std::to_string(t_.max_epochs);
+        return false;
+      }
+    }
+    if (order_epoch_ != state_.epoch) {
+      order_ = epoch_order(batches_.size(), t_.seed, state_.epoch);
+      order_epoch_ = state_.epoch;
+    }
+    group.push_back(&batches_[order_[state_.batch_in_epoch++]]);
+  }
+  long long tokens = 0;
+  for (const auto* b : group)
+    for (int i : *b) tokens += static_cast<long long>(train_.tgt[i].size()) + 1;
+
+  model_->zero_grad();
+  Rng rng(t_.seed ^ 0xD4093D0A5ULL, state_.rng_counter);
+  double loss = 0, nll = 0;
+  for (const auto* b : group) {
+    const Batch batch = gather_batch(train_, *b, config_.pad_id, vocab_.target->bos_id(), vocab_.target->eos_id());
+    Seq2Seq::Cache cache;
+    Matrix logits, dlogits;
+    model_->forward(batch, logits, &cache, &rng);
+    const auto s = label_smoothed_cross_entropy(logits, batch.tgt_out, config_.pad_id, t_.label_smoothing,
+                                                &dlogits, 1.f / static_cast<float>(tokens));
+    loss += s.loss_sum;
+    nll += s.nll_sum;
+    logits.resize(0, 0);
+    model_->backward(batch, dlogits, cache);
+  }
+  state_.rng_counter = rng.counter();
+  double gnorm = gradient_norm(model_->params());
+  if (!std::isfinite(loss) || !std::isfinite(gnorm)) {
+    ++state_.nonfinite_in_a_row;
+    log_->message("update " + std::to_string(state_.update + 1) + ": non-finite loss or gradient (loss " +
+                  std::to_string(loss) + ", grad norm " + std::to_string(gnorm) + "); batch skipped");
+    TANDEM_CHECK(state_.nonfinite_in_a_row < 5)
+        << "training diverged: 5 updates in a row with a non-finite loss or gradient (at update "
+        << state_.update << "); the last checkpoint is intact (" << ckpt_dir_ << "/last.h5)";
+    model_->zero_grad();
+    return true;
+  }
+  state_.nonfinite_in_a_row = 0;
+  if (t_.clip_norm > 0 && gnorm > t_.clip_norm)
+    scale_gradients(model_->params(), static_cast<float>(t_.clip_norm / gnorm));
+  const double lr = learning_rate(t_.schedule, t_.optimizer.lr, state_.update + 1, t_.max_updates);
+  adam_->step(lr);
+  ++state_.update;
+  if (!ema_.empty()) {
+    const float d = t_.ema;
+    const auto& params = model_->params();
+    for (size_t i = 0; i < params.size(); ++i) ema_[i] = d * ema_[i] + (1 - d) * params[i].param->value;
+  }
+  state_.tgt_tokens += tokens;
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  state_.elapsed += seconds;
+  acc_loss_ += loss;
+  acc_nll_ += nll;
+  acc_tokens_ += tokens;
+  acc_gnorm_ += gnorm;
+  acc_time_ += seconds;
+  ++acc_updates_;
+  if (state_.update % t_.log_every == 0) {
+    const double sec_per_update = acc_time_ / acc_updates_;
+    log_->train({state_.update, state_.epoch + 1, acc_loss_ / acc_tokens_, std::exp(acc_nll_ / acc_tokens_), lr,
+                 acc_gnorm_ / acc_updates_, state_.tgt_tokens, acc_tokens_ / acc_time_, state_.elapsed,
+                 eta_seconds(sec_per_update)});
+    acc_loss_ = acc_nll_ = acc_gnorm_ = acc_time_ = 0;
+    acc_tokens_ = acc_updates_ = 0;
+  }
+  if (t_.max_updates > 0 && state_.update >= t_.max_updates) {
+    stop_ = true;
+    stop_reason_ = "reached max_updates " + std::to_string(t_.max_updates);
+  }
+  if (t_.max_time > 0 && state_.elapsed >= t_.max_time) {
+    stop_ = true;
+    stop_reason_ = "reached max_time " + human_duration(t_.max_time);
+  }
+  return true;
+}
+
+void Trainer::swap_in_ema() {
+  const auto& params = model_->params();
+  for (size_t i = 0; i < params.size(); ++i) params[i].param->value.swap(ema_[i]);
+}
+
+void Trainer::validate_and_checkpoint() {
+  if (!ema_.empty()) swap_in_ema();
+  ValidRecord v;
+  v.update = state_.update;
+  v.epoch = state_.epoch + 1;
+  // Teacher-forced loss and perplexity.
+  double loss = 0, nll = 0;
+  long long tokens = 0;
+  for (const auto& b : make_train_batches(valid_, t_.batch_tokens, t_.seed)) {
+    const Batch batch = gather_batch(valid_, b, config_.pad_id, vocab_.target->bos_id(), vocab_.target->eos_id());
+    Matrix logits;
+    model_->forward(batch, logits, nullptr, nullptr);
+    const auto s = label_smoothed_cross_entropy(logits, batch.tgt_out, config_.pad_id, t_.label_smoothing, nullptr);
+    loss += s.loss_sum;
+    nll += s.nll_sum;
+    tokens += s.tokens;
+  }
+  v.loss = loss / std::max<long long>(1, tokens);
+  v.ppl = std::exp(nll / std::max<long long>(1, tokens));
+  // Decoding with the recipe's settings, scored against the raw references.
+  const Translator translator(*model_, *vocab_.source, *vocab_.target, r_.decode.search, r_.decode.batch_tokens);
+  std::vector<std::string> hyps;
+  for (const auto& h : translator.translate(valid_src_lines_)) hyps.push_back(h[0].text);
+  v.bleu = corpus_bleu(hyps, valid_tgt_lines_).score;
+  v.chrf = corpus_chrf(hyps, valid_tgt_lines_).score;
+  state_.history.push_back(v);
+  log_->valid(v, state_.elapsed);
+  const double metric = t_.early_stopping_metric == "bleu" ? v.bleu
+                        : t_.early_stopping_metric == "chrf" ? v.chrf
+                                                             : -v.loss;
+  if (metric > state_.best_metric) {
+    state_.best_metric = metric;
+    state_.best_update = state_.update;
+    state_.bad_validations = 0;
+  } else {
+    ++state_.bad_validations;
+    if (t_.patience > 0 && state_.bad_validations >= t_.patience) {
+      stop_ = true;
+      stop_reason_ = "early stopping: no " + t_.early_stopping_metric + " improvement in " +
+                     std::to_string(t_.patience) + " validations (best at update " +
+                     std::to_string(state_.best_update) + ")";
+    }
+  }
+  write_periodic_checkpoint(metric);
+  if (!ema_.empty()) swap_in_ema();
+  save_checkpoint(ckpt_dir_ + "/last.h5", *model_, meta_, state_,
+                  {&adam_->first_moments(), &adam_->second_moments(), &ema_});
+  last_validated_ = state_.update;
+}
+
+void Trainer::write_periodic_checkpoint(double metric) {
+  const std::string path = ckpt_dir_ + "/update_" + std::to_string(state_.update) + ".h5";
+  save_model(path, *model_, meta_);
+  state_.kept.push_back({state_.update, metric, path});
+  // Keep the newest `average` (for averaging the last ones) and the best `keep`.
+  std::vector<KeptCheckpoint> by_update = state_.kept, by_metric = state_.kept;
+  std::sort(by_update.begin(), by_update.end(), [](auto& a, auto& b) { return a.update > b.update; });
+  std::stable_sort(by_metric.begin(), by_metric.end(), [](auto& a, auto& b) { return a.metric > b.metric; });
+  std::vector<KeptCheckpoint> retained;
+  auto retain = [&](const KeptCheckpoint& k) {
+    for (const auto& x : retained)
+      if (x.update == k.update) return;
+    retained.push_back(k);
+  };
+  for (size_t i = 0; i < by_update.size() && static_cast<int>(i) < t_.average; ++i) retain(by_update[i]);
+  const int best_count = std::max(t_.keep, t_.average_which == "best" ? t_.average : 0);
+  for (size_t i = 0; i < by_metric.size() && static_cast<int>(i) < best_count; ++i) retain(by_metric[i]);
+  for (const auto& k : state_.kept) {
+    bool keep = false;
+    for (const auto& x : retained) keep |= x.update == k.update;
+    if (!keep) std::remove(k.path.c_str());
+  }
+  std::sort(retained.begin(), retained.end(), [](auto& a, auto& b) { return a.update < b.update; });
+  state_.kept = retained;
+}
+
+std::map<std::string, double> Trainer::finish() {
+  auto kept = state_.kept;
+  if (t_.average_which == "best")
+    std::stable_sort(kept.begin(), kept.end(), [](auto& a, auto& b) { return a.metric > b.metric; });
+  else
+    std::sort(kept.begin(), kept.end(), [](auto& a, auto& b) { return a.update > b.update; });
+  std::vector<std::string> paths;
+  std::string which;
+  for (size_t i = 0; i < kept.size() && static_cast<int>(i) < t_.average; ++i) {
+    paths.push_back(kept[i].path);
+    which += (which.empty() ? "" : ", ") + std::to_string(kept[i].update);
+  }
+  average_into(paths, *model_);
+  log_->message("final model: average of " + std::to_string(paths.size()) + " checkpoints (updates " + which + ")");
+  const std::string model_path = run_dir_ + "/model.h5";
+  save_model(model_path, *model_, meta_);
+
+  std::map<std::string, double> results;
+  results["updates"] = static_cast<double>(state_.update);
+  results["train_seconds"] = state_.elapsed;
+  if (!r_.test.src.empty()) {
+    const auto src = read_lines(r_.test.src);
+    const auto ref = read_lines(r_.test.tgt);
+    TANDEM_CHECK(src.size() == ref.size()) << "test files differ in length: " << r_.test.src << " has "
+                                           << src.size() << " lines, " << r_.test.tgt << " has " << ref.size();
+    const auto start = Clock::now();
+    const Translator translator(*model_, *vocab_.source, *vocab_.target, r_.decode.search, r_.decode.batch_tokens);
+    std::vector<std::string> hyps;
+    if (r_.task == Task::Summarize) {
+      hyps = Summarizer(translator).summarize(src, nullptr, [this](const std::string& m) { log_->message(m); });
+    } else {
+      for (const auto& h : translator.translate(src)) hyps.push_back(h[0].text);
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    std::ofstream(run_dir_ + "/test.hyp") << [&] {
+      std::string all;
+      for (const auto& h : hyps) all += h + "\n";
+      return all;
+    }();
+    std::vector<MetricScore> scores = {corpus_bleu(hyps, ref), corpus_chrf(hyps, ref)};
+    if (r_.task == Task::Summarize)
+      for (auto& s : corpus_rouge(hyps, ref)) scores.push_back(s);
+    std::ofstream out(run_dir_ + "/test_scores.tsv");
+    out << "metric\tscore\tsignature\n";
+    for (const auto& s : scores) {
+      out << s.name << "\t" << fmt("%.2f", s.score) << "\t" << s.signature << "\n";
+      log_->message("test " + s.name + " = " + fmt("%.2f", s.score) + "  " + s.signature);
+      std::string key = "test_" + s.name;
+      for (auto& c : key) c = (c == '-' || c == '+') ? '_' : static_cast<char>(std::tolower(c));
+      results[key] = s.score;
+    }
+    log_->message("test set decoded in " + human_duration(seconds) + " (" + run_dir_ + "/test.hyp)");
+  }
+  meta_ = run_meta(r_, config_, vocab_, checksums_, results);
+  save_model(model_path, *model_, meta_);
+  log_->message("wrote " + model_path);
+  return results;
+}
+
+std::map<std::string, double> Trainer::run() {
+  setup();
+  if (options_.dry_run) {
+    print_plan();
+    return {};
+  }
+  log_->message("model: " + std::to_string(model_->parameter_count()) + " parameters; " +
+                std::to_string(batches_.size()) + " batches per epoch; " + std::to_string(num_threads()) +
+                " threads");
+  while (!stop_) {
+    if (!train_one_update()) break;
+    if (state_.update > 0 && state_.update % t_.valid_every == 0 && last_validated_ != state_.update)
+      validate_and_checkpoint();
+  }
+  log_->message("training stopped: " + stop_reason_ + " (update " + std::to_string(state_.update) + ", " +
+                human_duration(state_.elapsed) + " of training)");
+  if (last_validated_ != state_.update) validate_and_checkpoint();
+  return finish();
+}
+
+}  // namespace
+
+std::map<std::string, double> train_recipe(const Recipe& recipe, const TrainOptions& options) {
+  Trainer trainer(recipe, options);
+  return trainer.run();
+}
+
+}  // namespace tandem

@@ -1,0 +1,21 @@
+// train/trainer.h: `tandem train RECIPE`: vocabulary, data, the update loop
+// with validation, checkpoints and early stopping, then checkpoint averaging,
+// the final self-contained model file, and test-set scores.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "train/recipe.h"
+
+namespace tandem {
+
+struct TrainOptions {
+  bool resume = false;   // continue from RUN/checkpoints/last.h5
+  bool dry_run = false;  // check everything, print the plan, train nothing
+};
+
+// Returns the test results (e.g. {"test_bleu": 36.1, "test_chrf": 62.0}).
+std::map<std::string, double> train_recipe(const Recipe& recipe, const TrainOptions& options);
+
+}  // namespace tandem
