@@ -12,5 +12,6 @@ int run_vocab(int argc, char** argv);
 int run_score(int argc, char** argv);
 int run_summarize(int argc, char** argv);
 int run_train(int argc, char** argv);
+int run_average(int argc, char** argv);
 
 }  // namespace tandem::cli

@@ -22,6 +22,7 @@ const Command kCommands[] = {
     {"summarize", tandem::cli::run_summarize, "summarize documents, one per line (any length)"},
     {"score", tandem::cli::run_score, "BLEU, chrF, TER (sacreBLEU-compatible) and ROUGE of a file"},
     {"vocab", tandem::cli::run_vocab, "train a SentencePiece vocabulary on text"},
+    {"average", tandem::cli::run_average, "average the parameters of checkpoints or model files"},
     {"info", tandem::cli::run_info, "show what a model file holds: config, vocab, parameters"},
     {"init", tandem::cli::run_init, "create a randomly initialized model file from a config"},
 };
@@ -32,8 +33,7 @@ void print_usage(std::ostream& out) {
       << "usage: tandem <command> [options]   (tandem <command> --help for details)\n\n"
       << "commands:\n";
   for (const auto& c : kCommands) out << "  " << c.name << std::string(12 - std::strlen(c.name), ' ') << c.summary << "\n";
-  out << "\nNot yet available: average, export\n"
-      << "(tracked as open issues).\n";
+  out << "\nModels are HDF5 files (docs/model_file.md); recipes are YAML (recipes/).\n";
 }
 
 }  // namespace

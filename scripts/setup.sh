@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# scripts/setup.sh: install the Debian packages tandem needs (only the missing
-# ones; `apt-get update` runs only if something is missing), then configure and
-# build into build/ with -j2. Safe to run again: it only does what is left.
+# scripts/setup.sh [TARGET...]: install the Debian packages tandem needs (only
+# the missing ones; `apt-get update` runs only if something is missing), then
+# configure and build into build/ with -j2 (all targets, or the ones named).
+# Safe to run again: it only does what is left.
 #   TANDEM_NATIVE=OFF  build without -march=native (portable binary)
 #   TANDEM_EXTRA_PACKAGES="..."  more packages to ensure (the test script adds some)
 set -euo pipefail
@@ -22,4 +23,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTANDEM_NATIVE="${TANDEM_NATIVE:-ON}" >/dev/null
-cmake --build build -j2
+if [ $# -gt 0 ]; then
+  for target in "$@"; do cmake --build build -j2 --target "$target"; done
+else
+  cmake --build build -j2
+fi

@@ -54,7 +54,7 @@ std::string human_duration(double s) {
   return buf;
 }
 
-RunLog::RunLog(const std::string& dir, long long resume_update) {
+void RunLog::open_files(const std::string& dir, long long resume_update) {
   open(metrics_, dir + "/metrics.tsv",
        "update\tepoch\tloss\tppl\tlr\tgrad_norm\ttgt_tokens\ttgt_tok_per_s\telapsed_s\teta_s",
        resume_update);

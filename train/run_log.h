@@ -20,8 +20,11 @@ struct TrainRow {
 
 class RunLog {
  public:
-  // Opens (or continues, after truncating rows beyond `resume_update`) both files.
-  RunLog(const std::string& run_dir, long long resume_update);
+  // Messages only; files are opened by open_files().
+  RunLog() = default;
+  // Opens both files fresh, or (resume_update >= 0) continues them after
+  // dropping rows beyond resume_update.
+  void open_files(const std::string& run_dir, long long resume_update);
   void train(const TrainRow& row);
   void valid(const ValidRecord& r, double elapsed_s);
   void message(const std::string& text);  // stderr, with a time stamp

@@ -55,7 +55,7 @@ Vocabularies prepare_vocabularies(const Recipe& r, const std::string& run_dir,
     auto tgt = lines_of(r.train.tgt);
     lines.insert(lines.end(), tgt.begin(), tgt.end());
     const std::string bytes = train_vocab(lines, o);
-    write_file(run_dir + "/vocab.model", bytes);
+    if (!run_dir.empty()) write_file(run_dir + "/vocab.model", bytes);
     v.source = std::make_unique<Tokenizer>(bytes, "joint vocabulary");
     v.target = std::make_unique<Tokenizer>(bytes, "joint vocabulary");
     log("vocabulary: trained a joint " + o.type + " model, " + std::to_string(v.source->vocab_size()) +
@@ -63,8 +63,10 @@ Vocabularies prepare_vocabularies(const Recipe& r, const std::string& run_dir,
   } else {
     const std::string src = train_vocab(lines_of(r.train.src), o);
     const std::string tgt = train_vocab(lines_of(r.train.tgt), o);
-    write_file(run_dir + "/vocab.src.model", src);
-    write_file(run_dir + "/vocab.tgt.model", tgt);
+    if (!run_dir.empty()) {
+      write_file(run_dir + "/vocab.src.model", src);
+      write_file(run_dir + "/vocab.tgt.model", tgt);
+    }
     v.source = std::make_unique<Tokenizer>(src, "source vocabulary");
     v.target = std::make_unique<Tokenizer>(tgt, "target vocabulary");
     log("vocabulary: trained " + o.type + " models, " + std::to_string(v.source->vocab_size()) + " + " +

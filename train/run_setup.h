@@ -19,7 +19,8 @@ struct Vocabularies {
 };
 
 // Trains (joint or per side) or loads the recipe's SentencePiece model(s) and
-// writes them to RUN/vocab.model (or vocab.src.model / vocab.tgt.model).
+// writes them to RUN/vocab.model (or vocab.src.model / vocab.tgt.model);
+// run_dir "" (a dry run) writes nothing.
 Vocabularies prepare_vocabularies(const Recipe& recipe, const std::string& run_dir,
                                   const std::function<void(const std::string&)>& log);
 Vocabularies vocabularies_from_meta(const ModelFileMeta& meta, const std::string& where);

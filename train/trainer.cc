@@ -102,7 +102,7 @@ class Trainer {
 void Trainer::setup() {
   make_dirs(ckpt_dir_);
   const std::string last = ckpt_dir_ + "/last.h5";
-  log_ = std::make_unique<RunLog>(run_dir_, options_.resume ? 0 : -1);
+  log_ = std::make_unique<RunLog>();
   auto say = [this](const std::string& m) { log_->message(m); };
   if (!options_.dry_run) say("recipe " + r_.path + " (resolved):\n" + r_.resolved_yaml);
   if (options_.resume) {
@@ -111,7 +111,7 @@ void Trainer::setup() {
     vocab_ = vocabularies_from_meta(meta, last);
     say("resuming from " + last);
   } else {
-    vocab_ = prepare_vocabularies(r_, options_.dry_run ? "/tmp" : run_dir_, say);
+    vocab_ = prepare_vocabularies(r_, options_.dry_run ? "" : run_dir_, say);
   }
   config_ = r_.model;
   config_.src_vocab_size = vocab_.source->vocab_size();
@@ -145,8 +145,8 @@ void Trainer::setup() {
     adam_->set_steps(state_.update);
     last_validated_ = state_.history.empty() ? -1 : state_.history.back().update;
     say("resumed at update " + std::to_string(state_.update) + ", epoch " + std::to_string(state_.epoch + 1));
-    log_ = std::make_unique<RunLog>(run_dir_, state_.update);
   }
+  if (!options_.dry_run) log_->open_files(run_dir_, options_.resume ? state_.update : -1);
   if (!options_.dry_run) {
     checksums_ = data_checksums(r_);
     meta_ = run_meta(r_, config_, vocab_, checksums_);

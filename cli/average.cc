@@ -1,0 +1,39 @@
+// cli/average.cc: `tandem average -o OUT.h5 A.h5 B.h5 ...` writes the
+// elementwise mean of the parameters of model files or checkpoints that share
+// one config; config and vocabulary come from the first file, optimizer state
+// is dropped.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "core/error.h"
+#include "io/hdf5.h"
+#include "io/model_file.h"
+#include "train/averaging.h"
+
+namespace tandem::cli {
+
+int run_average(int argc, char** argv) {
+  po::options_description options("options");
+  options.add_options()("output,o", po::value<std::string>()->required(), "averaged model file to write")(
+      "inputs", po::value<std::vector<std::string>>()->required(), "model files or checkpoints");
+  add_common_options(options);
+  po::positional_options_description positional;
+  positional.add("inputs", -1);
+  po::variables_map vm;
+  if (!parse_command_line(argc, argv, "tandem average -o OUT.h5 MODEL.h5 MODEL.h5 ...",
+                          "Average the parameters of model files with the same config.", options,
+                          positional, vm))
+    return 0;
+  apply_common_options(vm);
+  const auto inputs = vm["inputs"].as<std::vector<std::string>>();
+  ModelFileMeta meta;
+  auto model = load_model(inputs[0], &meta);
+  average_into(inputs, *model);
+  meta.has_training_state = false;
+  save_model(vm["output"].as<std::string>(), *model, meta);
+  std::cerr << "wrote " << vm["output"].as<std::string>() << ": mean of " << inputs.size() << " files\n";
+  return 0;
+}
+
+}  // namespace tandem::cli

@@ -1,0 +1,176 @@
+// End-to-end training on a made-up copy task, exact resume, checkpoint
+// averaging, and checkpoints that survive a writer killed mid-write.
+#include "train/trainer.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "../model/tiny_model.h"
+#include "../test_util.h"
+#include "core/rng.h"
+#include "core/threads.h"
+#include "io/hdf5.h"
+#include "io/model_file.h"
+#include "train/averaging.h"
+#include "train/checkpoint.h"
+
+namespace tandem {
+namespace {
+
+const char* kWords[] = {"red", "blue", "green", "dog", "cat", "runs", "sits", "on", "the", "a",
+                        "big", "small", "house", "tree", "near", "river", "old", "man", "sees", "bird"};
+
+// Random sentences of 3..8 words; the target copies the source.
+void write_copy_task(const std::string& dir) {
+  std::system(("mkdir -p " + dir).c_str());
+  const auto stream = Rng(11).next();
+  uint64_t k = 0;
+  for (auto [name, n] : {std::make_pair("train", 3000), std::make_pair("valid", 40), std::make_pair("test", 60)}) {
+    std::ofstream src(dir + "/" + name + ".src"), tgt(dir + "/" + name + ".tgt");
+    for (int i = 0; i < n; ++i) {
+      std::string line;
+      const int len = 3 + static_cast<int>(stream.bits(k++) % 6);
+      for (int w = 0; w < len; ++w) line += std::string(w ? " " : "") + kWords[stream.bits(k++) % 20];
+      src << line << "\n";
+      tgt << line << "\n";
+    }
+  }
+}
+
+std::string recipe_yaml(const std::string& data, const std::string& out, int updates, float dropout,
+                        int valid_every = 20) {
+  return "name: copy\n"
+         "data_root: " + data + "\n"
+         "data:\n"
+         "  train: {src: train.src, tgt: train.tgt}\n"
+         "  valid: {src: valid.src, tgt: valid.tgt}\n"
+         "  test: {src: test.src, tgt: test.tgt}\n"
+         "vocab: {type: unigram, size: 40, joint: true}\n"
+         "model: {d_model: 32, heads: 2, ffn_dim: 64, encoder_layers: 1, decoder_layers: 1,\n"
+         "        max_positions: 64, dropout: " + std::to_string(dropout) + ", tie_embeddings: all}\n"
+         "train:\n"
+         "  batch_tokens: 600\n"
+         "  optimizer: {name: adam, lr: 3.0e-3}\n"
+         "  schedule: {name: inverse_sqrt, warmup: 50}\n"
+         "  label_smoothing: 0.0\n"
+         "  clip_norm: 1.0\n"
+         "  max_updates: " + std::to_string(updates) + "\n"
+         "  valid_every: " + std::to_string(valid_every) + "\n"
+         "  average: 1\n"
+         "  log_every: 20\n"
+         "  seed: 5\n"
+         "decode: {beam: 2, length_penalty: 0.6, max_len_a: 1.2, max_len_b: 5}\n"
+         "output: " + out + "\n";
+}
+
+Recipe load(const std::string& dir, const std::string& name, const std::string& yaml) {
+  const std::string path = dir + "/" + name + ".yaml";
+  std::ofstream(path) << yaml;
+  return load_recipe(path, {});
+}
+
+class TrainerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(::testing::TempDir() + "tandem_trainer_test");
+    std::system(("rm -rf " + *dir_).c_str());
+    write_copy_task(*dir_ + "/data");
+  }
+  static std::string* dir_;
+};
+std::string* TrainerTest::dir_ = nullptr;
+
+TEST_F(TrainerTest, LearnsToCopy) {
+  const std::string d = *dir_;
+  const auto results = train_recipe(load(d, "e2e", recipe_yaml(d + "/data", d + "/e2e", 600, 0.f, 200)), {});
+  EXPECT_GE(results.at("test_bleu"), 90.0) << "a copy task must be learnt almost perfectly";
+  // The run left a self-contained model that knows its recipe and scores.
+  ModelFileMeta meta;
+  load_model(d + "/e2e/model.h5", &meta);
+  EXPECT_FALSE(meta.vocab_src.empty());
+  EXPECT_NE(meta.config_yaml.find("test_bleu"), std::string::npos);
+  EXPECT_NE(meta.config_yaml.find("sha256:"), std::string::npos);
+  std::ifstream metrics(d + "/e2e/metrics.tsv");
+  std::string header;
+  std::getline(metrics, header);
+  EXPECT_EQ(header, "update\tepoch\tloss\tppl\tlr\tgrad_norm\ttgt_tokens\ttgt_tok_per_s\telapsed_s\teta_s");
+}
+
+std::vector<Matrix> params_of(const std::string& checkpoint) {
+  const ModelConfig c = model_config_from_document(
+      read_model_meta(H5File::open_read(checkpoint)).config_yaml, checkpoint);
+  Seq2Seq m(c);
+  load_params(H5File::open_read(checkpoint), m);
+  std::vector<Matrix> out;
+  for (const auto& p : m.params()) out.push_back(p.param->value);
+  return out;
+}
+
+TEST_F(TrainerTest, ResumeContinuesExactly) {
+  set_threads(1);  // bitwise equality is promised with one thread
+  const std::string d = *dir_;
+  train_recipe(load(d, "whole", recipe_yaml(d + "/data", d + "/whole", 40, 0.1f)), {});
+  train_recipe(load(d, "half", recipe_yaml(d + "/data", d + "/split", 20, 0.1f)), {});
+  TrainOptions resume;
+  resume.resume = true;
+  train_recipe(load(d, "rest", recipe_yaml(d + "/data", d + "/split", 40, 0.1f)), resume);
+  const auto a = params_of(d + "/whole/checkpoints/last.h5");
+  const auto b = params_of(d + "/split/checkpoints/last.h5");
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE((a[i].array() == b[i].array()).all()) << "tensor " << i;
+  set_threads(0);
+}
+
+TEST(Averaging, MeanOfTwoFiles) {
+  const ModelConfig c = test::tiny_config(NormPlacement::Pre, TieEmbeddings::None, Activation::Relu);
+  Seq2Seq a(c), b(c), avg(c);
+  a.init(1);
+  b.init(2);
+  const std::string pa = ::testing::TempDir() + "avg_a.h5", pb = ::testing::TempDir() + "avg_b.h5";
+  save_model(pa, a, {});
+  save_model(pb, b, {});
+  average_into({pa, pb}, avg);
+  for (size_t i = 0; i < avg.params().size(); ++i) {
+    const Matrix mean = (a.params()[i].param->value + b.params()[i].param->value) / 2;
+    test::expect_close(avg.params()[i].param->value, mean, 1e-7, 1e-6, avg.params()[i].name);
+  }
+}
+
+TEST(Checkpoint, KilledWriterLeavesPreviousLoadable) {
+  ModelConfig c = test::tiny_config(NormPlacement::Pre, TieEmbeddings::None, Activation::Relu);
+  c.d_model = 64;
+  c.ffn_dim = 256;
+  c.encoder_layers = c.decoder_layers = 4;
+  Seq2Seq model(c);
+  model.init(3);
+  std::vector<Matrix> m, v;
+  for (const auto& p : model.params()) m.push_back(p.param->value), v.push_back(p.param->value);
+  const std::string path = ::testing::TempDir() + "killed.h5";
+  TrainState state;
+  save_checkpoint(path, model, {}, state, {&m, &v, nullptr});
+  for (int delay_ms : {1, 5, 20, 60}) {
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {  // keep rewriting the checkpoint until killed
+      for (long long u = 1;; ++u) {
+        state.update = u;
+        save_checkpoint(path, model, {}, state, {&m, &v, nullptr});
+      }
+    }
+    usleep(delay_ms * 1000);
+    kill(child, SIGKILL);
+    waitpid(child, nullptr, 0);
+    Seq2Seq loaded(c);
+    TrainState got;
+    std::vector<Matrix> m2, v2;
+    EXPECT_NO_THROW(load_checkpoint(path, loaded, got, {&m2, &v2, nullptr})) << "after " << delay_ms << " ms";
+  }
+  std::system(("rm -f " + path + "*").c_str());
+}
+
+}  // namespace
+}  // namespace tandem
