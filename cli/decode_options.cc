@@ -21,6 +21,16 @@ void add_decode_options(po::options_description& o) {
       ("progress", po::bool_switch(), "report progress on stderr even when it is not a terminal");
 }
 
+po::options_description decode_command_options(const po::options_description& io) {
+  po::options_description decoding("decoding");
+  add_decode_options(decoding);
+  po::options_description common("general");
+  add_common_options(common);
+  po::options_description all;
+  all.add(io).add(decoding).add(common);
+  return all;
+}
+
 void apply_decode_options(const po::variables_map& vm, DecodeConfig& c) {
   SearchOptions& s = c.search;
   if (vm.count("beam")) s.beam = vm["beam"].as<int>();

@@ -9,6 +9,9 @@
 namespace tandem::cli {
 
 void add_decode_options(po::options_description& options);
+// The option groups of a decoding command: `io` (its own input/output options,
+// with --model), then the decoding options, then --help/--threads.
+po::options_description decode_command_options(const po::options_description& io);
 // Overrides `config` (the model's settings) with what the command line gave.
 void apply_decode_options(const po::variables_map& vm, DecodeConfig& config);
 

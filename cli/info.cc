@@ -1,5 +1,6 @@
 // cli/info.cc: `tandem info MODEL.h5` prints what a model file holds: format,
 // config, vocabularies, parameter counts per block, training state.
+#include <cstdio>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -9,6 +10,7 @@
 #include "io/hdf5.h"
 #include "io/model_file.h"
 #include "tokenizer/tokenizer.h"
+#include "train/checkpoint.h"
 
 namespace tandem::cli {
 namespace {
@@ -27,6 +29,22 @@ std::string vocab_line(const std::string& bytes, const std::string& where, int c
   if (bytes.empty()) return "none stored (model size " + std::to_string(config_size) + ")";
   Tokenizer tok(bytes, where);
   return "SentencePiece, " + std::to_string(tok.vocab_size()) + " pieces";
+}
+
+std::string training_state_line(const std::string& path, bool present) {
+  if (!present) return "none (a model file: no optimizer state)";
+  const H5File f = H5File::open_read(path);
+  const TrainState s = state_from_yaml(f.read_string("/train/state"), path + ": /train/state");
+  std::string line = "checkpoint at update " + std::to_string(s.update) + ", epoch " +
+                     std::to_string(s.epoch + 1) + ", " + std::to_string(s.tgt_tokens) +
+                     " target tokens, " + std::to_string(static_cast<long long>(s.elapsed)) + " s of training";
+  if (!s.history.empty()) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "; last validation BLEU %.2f, chrF %.2f", s.history.back().bleu,
+                  s.history.back().chrf);
+    line += buf;
+  }
+  return line;
 }
 
 }  // namespace
@@ -58,7 +76,7 @@ int run_info(int argc, char** argv) {
             << (meta.joint_vocab ? "joint with source"
                                  : vocab_line(meta.vocab_tgt, path + ": /vocab/tgt", c.tgt_vocab_size))
             << "\n"
-            << "training state:  " << (meta.has_training_state ? "present (checkpoint)" : "none")
+            << "training state:  " << training_state_line(path, meta.has_training_state)
             << "\n\nconfig:\n";
   std::cout << meta.config_yaml;
   if (!meta.config_yaml.empty() && meta.config_yaml.back() != '\n') std::cout << "\n";

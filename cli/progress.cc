@@ -4,16 +4,9 @@
 
 #include <cstdio>
 
-namespace tandem::cli {
+#include "core/duration.h"
 
-std::string format_duration(double s) {
-  char buf[32];
-  const long t = static_cast<long>(s + 0.5);
-  if (t >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, (t / 60) % 60);
-  else if (t >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
-  else std::snprintf(buf, sizeof buf, "%lds", t);
-  return buf;
-}
+namespace tandem::cli {
 
 bool Progress::stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 
@@ -30,8 +23,8 @@ void Progress::update(long long done, long long total, long long tokens) {
   const double eta = rate > 0 ? (total - done) / rate : 0;
   std::fprintf(stderr, "\r%lld/%lld %s (%.0f%%), %.0f tok/s, %s elapsed, ETA %s   ", done, total,
                unit_.c_str(), total ? 100.0 * done / total : 100.0,
-               elapsed > 0 ? tokens / elapsed : 0.0, format_duration(elapsed).c_str(),
-               format_duration(eta).c_str());
+               elapsed > 0 ? tokens / elapsed : 0.0, human_duration(elapsed).c_str(),
+               human_duration(eta).c_str());
   std::fflush(stderr);
 }
 
@@ -40,7 +33,7 @@ void Progress::finish(long long done, long long tokens) {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   std::fprintf(stderr, "\r%lld %s in %s: %.1f %s/s, %.0f generated tok/s%20s\n", done,
-               unit_.c_str(), format_duration(elapsed).c_str(), elapsed > 0 ? done / elapsed : 0.0,
+               unit_.c_str(), human_duration(elapsed).c_str(), elapsed > 0 ? done / elapsed : 0.0,
                unit_.c_str(), elapsed > 0 ? tokens / elapsed : 0.0, "");
 }
 

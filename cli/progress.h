@@ -23,6 +23,4 @@ class Progress {
   std::chrono::steady_clock::time_point start_, last_;
 };
 
-std::string format_duration(double seconds);
-
 }  // namespace tandem::cli

@@ -18,12 +18,7 @@ int run_summarize(int argc, char** argv) {
       "input,i", po::value<std::string>()->default_value("-"), "documents, one per line (- = stdin)")(
       "output,o", po::value<std::string>()->default_value("-"), "summaries, one per line (- = stdout)")(
       "whole-file", po::bool_switch(), "treat the whole input as one document (lines joined by spaces)");
-  po::options_description decoding("decoding");
-  add_decode_options(decoding);
-  po::options_description common("general");
-  add_common_options(common);
-  po::options_description all;
-  all.add(io).add(decoding).add(common);
+  po::options_description all = decode_command_options(io);
   po::variables_map vm;
   if (!parse_command_line(argc, argv, "tandem summarize -m MODEL.h5 [-i IN] [-o OUT] [options]",
                           "Summarize documents. A document longer than the model takes is split at\n"

@@ -17,12 +17,7 @@ int run_translate(int argc, char** argv) {
   io.add_options()("model,m", po::value<std::string>()->required(), "model file (HDF5)")(
       "input,i", po::value<std::string>()->default_value("-"), "source text, one sentence per line (- = stdin)")(
       "output,o", po::value<std::string>()->default_value("-"), "translations (- = stdout)");
-  po::options_description decoding("decoding");
-  add_decode_options(decoding);
-  po::options_description common("general");
-  add_common_options(common);
-  po::options_description all;
-  all.add(io).add(decoding).add(common);
+  po::options_description all = decode_command_options(io);
   po::variables_map vm;
   if (!parse_command_line(argc, argv, "tandem translate -m MODEL.h5 [-i IN] [-o OUT] [options]",
                           "Translate text, one sentence per line. Empty lines stay empty; lines\n"

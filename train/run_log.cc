@@ -45,15 +45,6 @@ void open(std::ofstream& f, const std::string& path, const char* header, long lo
 
 }  // namespace
 
-std::string human_duration(double s) {
-  char buf[32];
-  const long t = static_cast<long>(s + 0.5);
-  if (t >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", t / 3600, (t / 60) % 60);
-  else if (t >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", t / 60, t % 60);
-  else std::snprintf(buf, sizeof buf, "%lds", t);
-  return buf;
-}
-
 void RunLog::open_files(const std::string& dir, long long resume_update) {
   open(metrics_, dir + "/metrics.tsv",
        "update\tepoch\tloss\tppl\tlr\tgrad_norm\ttgt_tokens\ttgt_tok_per_s\telapsed_s\teta_s",

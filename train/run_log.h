@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "core/duration.h"
 #include "train/checkpoint.h"
 
 namespace tandem {
@@ -32,7 +33,5 @@ class RunLog {
  private:
   std::ofstream metrics_, valid_;
 };
-
-std::string human_duration(double seconds);
 
 }  // namespace tandem
