@@ -2,7 +2,9 @@
 # bench/run_decode_bench.sh: decoding benchmark, tandem vs PyTorch side by side
 # (issue #4). transformer-small with random weights and a Multi30k vocabulary,
 # test_2016_flickr.en, every hypothesis forced to OUT_LEN tokens.
-# Needs Debian's python3-torch, python3-h5py, python3-sentencepiece, python3-yaml.
+# Needs Debian's python3-torch, python3-h5py, python3-sentencepiece, python3-yaml, and
+# libopenblas0-openmp: Debian's torch calls the system BLAS, and without OpenBLAS that is
+# the reference BLAS, which makes the PyTorch side several times slower.
 # Run while nothing else runs. Prints a Markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/.."

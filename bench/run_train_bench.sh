@@ -2,7 +2,8 @@
 # bench/run_train_bench.sh: training benchmark, tandem vs PyTorch side by side
 # (issue #5): transformer-small, 4096-token Multi30k batches, label smoothing,
 # dropout, clipping, Adam; the PyTorch side trains on the very same batches.
-# PyTorch runs with OMP_WAIT_POLICY=PASSIVE (its OpenMP workers otherwise spin).
+# PyTorch runs with OMP_WAIT_POLICY=PASSIVE (its OpenMP workers otherwise spin) and needs
+# libopenblas0-openmp (Debian's torch calls the system BLAS; see run_decode_bench.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${TANDEM_DATA:-../shared/data}

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <fstream>
 
+#include <unistd.h>
+
 #include "../test_util.h"
 
 namespace tandem {
@@ -13,7 +15,7 @@ namespace {
 class RecipeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = ::testing::TempDir() + "tandem_recipe_test";
+    dir_ = ::testing::TempDir() + "tandem_recipe_test_" + std::to_string(getpid());  // per process
     std::system(("mkdir -p " + dir_ + "/data").c_str());
     for (const char* f : {"a.en", "a.de", "b.en", "b.de"}) std::ofstream(dir_ + "/data/" + f) << "x\n";
     unsetenv("TANDEM_DATA");

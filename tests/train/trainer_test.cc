@@ -76,10 +76,12 @@ Recipe load(const std::string& dir, const std::string& name, const std::string& 
 class TrainerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(::testing::TempDir() + "tandem_trainer_test");
+    // One directory per process: ctest runs the cases of this file in parallel.
+    dir_ = new std::string(::testing::TempDir() + "tandem_trainer_test_" + std::to_string(getpid()));
     std::system(("rm -rf " + *dir_).c_str());
     write_copy_task(*dir_ + "/data");
   }
+  static void TearDownTestSuite() { std::system(("rm -rf " + *dir_).c_str()); }
   static std::string* dir_;
 };
 std::string* TrainerTest::dir_ = nullptr;
