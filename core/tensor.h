@@ -22,7 +22,6 @@ struct SeqShape {
   std::vector<int> lengths;  // [batch], each in 1..len
 
   int rows() const { return batch * len; }
-  bool is_pad(int row) const { return row % len >= lengths[row / len]; }
 };
 
 }  // namespace tandem

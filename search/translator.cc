@@ -33,7 +33,6 @@ std::vector<std::vector<TextHypothesis>> Translator::translate(
     if (lines[i].empty()) continue;
     const Ids ids = source_.encode(lines[i]);
     if (ids.empty()) continue;  // only whitespace
-    stats.input_tokens += static_cast<long long>(ids.size());
     const int n = (static_cast<int>(ids.size()) + limit - 1) / limit;
     if (n > 1 && warn)
       warn("line " + std::to_string(i + 1) + ": " + std::to_string(ids.size()) +

@@ -24,7 +24,6 @@ struct TextHypothesis {
 struct TranslateStats {
   int sentences = 0;       // lines decoded so far (empty ones included)
   long long output_tokens = 0;
-  long long input_tokens = 0;
 };
 
 class Translator {

@@ -175,7 +175,7 @@ void parse_train(YamlFields& root, TrainRecipe& t, const std::string& where) {
 
 double parse_duration(const std::string& text, const std::string& where) {
   double total = 0, number = 0;
-  bool have_number = false, any = false;
+  bool any = false;
   size_t i = 0;
   while (i < text.size()) {
     size_t used = 0;
@@ -185,7 +185,6 @@ double parse_duration(const std::string& text, const std::string& where) {
       TANDEM_FAIL() << where << ": expected a duration like 85m, 1h30m or 90s, got \"" << text << "\"";
     }
     i += used;
-    have_number = true;
     double unit = 1;
     if (i < text.size()) {
       const char u = text[i++];
@@ -195,10 +194,9 @@ double parse_duration(const std::string& text, const std::string& where) {
       else TANDEM_FAIL() << where << ": unknown duration unit '" << u << "' in \"" << text << "\"";
     }
     total += number * unit;
-    have_number = false;
     any = true;
   }
-  TANDEM_CHECK(any && !have_number && total >= 0)
+  TANDEM_CHECK(any && total >= 0)
       << where << ": expected a duration like 85m, 1h30m or 90s, got \"" << text << "\"";
   return total;
 }
