@@ -6,12 +6,18 @@
 namespace tandem {
 
 Decoder::Decoder(const StackConfig& c, Param* embed_table)
-    : config_(c), embed_(embed_table, c.max_positions), final_norm_(c.d_model) {
+    : config_(c),
+      bias_(c.position_bias(false)),
+      embed_(embed_table, c.positions, c.max_positions),
+      embed_norm_(c.d_model, c.norm_type),
+      final_norm_(c.d_model, c.norm_type) {
   layers_.reserve(c.layers);
-  for (int i = 0; i < c.layers; ++i) layers_.emplace_back(c);
+  for (int i = 0; i < c.layers; ++i) layers_.emplace_back(c, bias_.get());
 }
 
 void Decoder::init(Rng& rng) {
+  embed_.init(rng);
+  if (bias_) bias_->init(rng);
   for (auto& layer : layers_) layer.init(rng);
 }
 
@@ -19,6 +25,10 @@ void Decoder::forward(const Ids& tgt_in, const SeqShape& tgt, const Matrix& memo
                       const SeqShape& src, Matrix& hidden, Cache* cache, Rng* rng) const {
   Matrix x, y, unused_mask;
   embed_.forward(tgt_in, tgt, x);
+  if (config_.embedding_norm) {
+    embed_norm_.forward(x, y, cache ? &cache->embed_ln : nullptr);
+    x.swap(y);
+  }
   dropout_forward(x, config_.dropout, rng, cache ? cache->embed_drop_mask : unused_mask);
   if (cache) cache->layers.resize(layers_.size());
   for (size_t i = 0; i < layers_.size(); ++i) {
@@ -46,13 +56,17 @@ void Decoder::backward(const Matrix& dhidden, Cache& c, const Ids& tgt_in, const
     dx.swap(dy);
   }
   dropout_backward(dx, c.embed_drop_mask);
-  embed_.backward(tgt_in, dx);
+  if (config_.embedding_norm) {
+    embed_norm_.backward(dx, c.embed_ln, dy);
+    dx.swap(dy);
+  }
+  embed_.backward(tgt_in, tgt, dx);
 }
 
 void Decoder::start(const Matrix& memory, const SeqShape& src, int capacity,
                     DecoderState& state) const {
-  TANDEM_CHECK(capacity <= embed_.max_positions())
-      << "decoding " << capacity << " positions exceeds max_positions " << embed_.max_positions();
+  TANDEM_CHECK(capacity <= embed_.position_limit())
+      << "decoding " << capacity << " positions exceeds max_positions " << embed_.position_limit();
   state.layers.resize(layers_.size());
   for (size_t i = 0; i < layers_.size(); ++i) layers_[i].start(memory, src, state.layers[i]);
   state.row_sentence.resize(src.batch);
@@ -61,7 +75,8 @@ void Decoder::start(const Matrix& memory, const SeqShape& src, int capacity,
   state.step = 0;
 }
 
-void Decoder::step(const Ids& tokens, DecoderState& state, Matrix& hidden) const {
+void Decoder::step(const Ids& tokens, DecoderState& state, Matrix& hidden,
+                   std::vector<Eigen::VectorXf>* cross_weights) const {
   const int rows = state.rows();
   TANDEM_CHECK(static_cast<int>(tokens.size()) == rows)
       << "decoder step: " << tokens.size() << " tokens for " << rows << " rows";
@@ -70,8 +85,14 @@ void Decoder::step(const Ids& tokens, DecoderState& state, Matrix& hidden) const
   SeqShape one{rows, 1, std::vector<int>(rows, 1)};
   Matrix x, y;
   embed_.forward(tokens, one, x, state.step);
+  if (config_.embedding_norm) {
+    embed_norm_.forward(x, y, nullptr);
+    x.swap(y);
+  }
   for (size_t i = 0; i < layers_.size(); ++i) {
-    layers_[i].step(x, state.layers[i], state.capacity, state.row_sentence, y);
+    const bool last = i + 1 == layers_.size();
+    layers_[i].step(x, state.layers[i], state.capacity, state.row_sentence, y,
+                    last ? cross_weights : nullptr);
     x.swap(y);
   }
   if (config_.norm == NormPlacement::Pre) {
@@ -92,7 +113,8 @@ void Decoder::reorder(DecoderState& state, const std::vector<int>& parents) {
       const Matrix& src = cache[parents[i]];
       if (out[i].rows() != src.rows() || out[i].cols() != src.cols())
         out[i].resize(src.rows(), src.cols());
-      out[i].topRows(filled) = src.topRows(filled);
+      const Eigen::Index n = std::min<Eigen::Index>(filled, src.rows());  // a window's ring
+      out[i].topRows(n) = src.topRows(n);
     }
     cache.swap(out);
   };
@@ -107,6 +129,9 @@ void Decoder::reorder(DecoderState& state, const std::vector<int>& parents) {
 }
 
 void Decoder::collect(const std::string& prefix, ParamList& out) {
+  embed_.collect(prefix, out);
+  if (config_.embedding_norm) embed_norm_.collect(join_name(prefix, "layernorm_embedding"), out);
+  if (bias_) bias_->collect(prefix, out);
   for (size_t i = 0; i < layers_.size(); ++i)
     layers_[i].collect(join_name(prefix, "layers/" + std::to_string(i)), out);
   if (config_.norm == NormPlacement::Pre) final_norm_.collect(join_name(prefix, "layer_norm"), out);

@@ -3,6 +3,7 @@
 // the model applies the (possibly tied) output projection.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "decoder/decoder_layer.h"
@@ -25,6 +26,7 @@ struct DecoderState {
 class Decoder {
  public:
   struct Cache {
+    LayerNorm::Cache embed_ln;  // embedding_norm only
     Matrix embed_drop_mask;
     std::vector<DecoderLayer::Cache> layers;
     LayerNorm::Cache final_ln;
@@ -43,13 +45,18 @@ class Decoder {
   // Prepares decoding of `src.batch` sentences, one hypothesis row each.
   void start(const Matrix& memory, const SeqShape& src, int capacity, DecoderState& state) const;
   // Feeds one token per row at position state.step; hidden: [rows, d].
-  void step(const Ids& tokens, DecoderState& state, Matrix& hidden) const;
+  // cross_weights (optional): per row, the last layer's cross-attention over
+  // the source, averaged over heads (for alignments).
+  void step(const Ids& tokens, DecoderState& state, Matrix& hidden,
+            std::vector<Eigen::VectorXf>* cross_weights = nullptr) const;
   // New row i continues old row parents[i] (beam selection; dropping finished rows).
   static void reorder(DecoderState& state, const std::vector<int>& parents);
 
  private:
   StackConfig config_;
+  std::unique_ptr<PositionBias> bias_;  // shared by all layers; null without
   Embedding embed_;
+  LayerNorm embed_norm_;
   std::vector<DecoderLayer> layers_;
   LayerNorm final_norm_;
 };

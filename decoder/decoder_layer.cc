@@ -2,13 +2,13 @@
 
 namespace tandem {
 
-DecoderLayer::DecoderLayer(const StackConfig& c)
-    : self_attn_(AttentionKind::Causal, c.d_model, c.heads, c.attention_dropout),
-      cross_attn_(AttentionKind::Cross, c.d_model, c.heads, c.attention_dropout),
+DecoderLayer::DecoderLayer(const StackConfig& c, PositionBias* bias)
+    : self_attn_(c.self_attention(AttentionKind::Causal), bias),
+      cross_attn_(c.cross_attention()),
       ffn_(c.d_model, c.ffn_dim, c.activation),
-      self_res_(c.norm, c.d_model, c.dropout),
-      cross_res_(c.norm, c.d_model, c.dropout),
-      ffn_res_(c.norm, c.d_model, c.dropout) {}
+      self_res_(c.norm, c.norm_type, c.d_model, c.dropout),
+      cross_res_(c.norm, c.norm_type, c.d_model, c.dropout),
+      ffn_res_(c.norm, c.norm_type, c.d_model, c.dropout) {}
 
 void DecoderLayer::init(Rng& rng) {
   self_attn_.init(rng);
@@ -55,13 +55,14 @@ void DecoderLayer::start(const Matrix& memory, const SeqShape& src,
 }
 
 void DecoderLayer::step(const Matrix& x, DecoderLayerState& state, int capacity,
-                        const std::vector<int>& row_sentence, Matrix& y) const {
+                        const std::vector<int>& row_sentence, Matrix& y,
+                        std::vector<Eigen::VectorXf>* cross_weights) const {
   Matrix h1, h2;
   self_res_.forward(x, h1, nullptr, nullptr, [&](const Matrix& in, Matrix& out) {
     self_attn_.step_self(in, state.self, capacity, out);
   });
   cross_res_.forward(h1, h2, nullptr, nullptr, [&](const Matrix& in, Matrix& out) {
-    cross_attn_.step_cross(in, state.cross, row_sentence, out);
+    cross_attn_.step_cross(in, state.cross, row_sentence, out, cross_weights);
   });
   ffn_res_.forward(h2, y, nullptr, nullptr,
                    [&](const Matrix& in, Matrix& out) { ffn_.forward(in, out, nullptr); });

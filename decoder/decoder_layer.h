@@ -23,7 +23,8 @@ class DecoderLayer {
     FeedForward::Cache ffn;
   };
 
-  explicit DecoderLayer(const StackConfig& c);
+  // bias: the stack's shared position bias, or null.
+  DecoderLayer(const StackConfig& c, PositionBias* bias);
 
   void init(Rng& rng);
   // x: [tgt rows, d]; memory: [src rows, d].
@@ -36,8 +37,10 @@ class DecoderLayer {
 
   void start(const Matrix& memory, const SeqShape& src, DecoderLayerState& state) const;
   // x: [rows, d] for the current position; row_sentence maps rows to sentences.
+  // cross_weights (optional): per row, cross-attention averaged over heads.
   void step(const Matrix& x, DecoderLayerState& state, int capacity,
-            const std::vector<int>& row_sentence, Matrix& y) const;
+            const std::vector<int>& row_sentence, Matrix& y,
+            std::vector<Eigen::VectorXf>* cross_weights = nullptr) const;
 
  private:
   MultiHeadAttention self_attn_, cross_attn_;

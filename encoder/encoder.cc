@@ -5,12 +5,18 @@
 namespace tandem {
 
 Encoder::Encoder(const StackConfig& c, Param* embed_table)
-    : config_(c), embed_(embed_table, c.max_positions), final_norm_(c.d_model) {
+    : config_(c),
+      bias_(c.position_bias(true)),
+      embed_(embed_table, c.positions, c.max_positions),
+      embed_norm_(c.d_model, c.norm_type),
+      final_norm_(c.d_model, c.norm_type) {
   layers_.reserve(c.layers);
-  for (int i = 0; i < c.layers; ++i) layers_.emplace_back(c);
+  for (int i = 0; i < c.layers; ++i) layers_.emplace_back(c, bias_.get());
 }
 
 void Encoder::init(Rng& rng) {
+  embed_.init(rng);
+  if (bias_) bias_->init(rng);
   for (auto& layer : layers_) layer.init(rng);
 }
 
@@ -18,6 +24,10 @@ void Encoder::forward(const Ids& src, const SeqShape& shape, Matrix& memory, Cac
                       Rng* rng) const {
   Matrix x, y, unused_mask;
   embed_.forward(src, shape, x);
+  if (config_.embedding_norm) {
+    embed_norm_.forward(x, y, cache ? &cache->embed_ln : nullptr);
+    x.swap(y);
+  }
   dropout_forward(x, config_.dropout, rng, cache ? cache->embed_drop_mask : unused_mask);
   if (cache) cache->layers.resize(layers_.size());
   for (size_t i = 0; i < layers_.size(); ++i) {
@@ -43,10 +53,17 @@ void Encoder::backward(const Matrix& dmemory, Cache& c, const Ids& src, const Se
     dx.swap(dy);
   }
   dropout_backward(dx, c.embed_drop_mask);
-  embed_.backward(src, dx);
+  if (config_.embedding_norm) {
+    embed_norm_.backward(dx, c.embed_ln, dy);
+    dx.swap(dy);
+  }
+  embed_.backward(src, shape, dx);
 }
 
 void Encoder::collect(const std::string& prefix, ParamList& out) {
+  embed_.collect(prefix, out);
+  if (config_.embedding_norm) embed_norm_.collect(join_name(prefix, "layernorm_embedding"), out);
+  if (bias_) bias_->collect(prefix, out);
   for (size_t i = 0; i < layers_.size(); ++i)
     layers_[i].collect(join_name(prefix, "layers/" + std::to_string(i)), out);
   if (config_.norm == NormPlacement::Pre) final_norm_.collect(join_name(prefix, "layer_norm"), out);

@@ -3,6 +3,7 @@
 // the decoder's cross-attention reads, [batch*src_len, d].
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "encoder/encoder_layer.h"
@@ -13,6 +14,7 @@ namespace tandem {
 class Encoder {
  public:
   struct Cache {
+    LayerNorm::Cache embed_ln;  // embedding_norm only
     Matrix embed_drop_mask;
     std::vector<EncoderLayer::Cache> layers;
     LayerNorm::Cache final_ln;
@@ -31,7 +33,9 @@ class Encoder {
 
  private:
   StackConfig config_;
+  std::unique_ptr<PositionBias> bias_;  // shared by all layers; null without
   Embedding embed_;
+  LayerNorm embed_norm_;
   std::vector<EncoderLayer> layers_;
   LayerNorm final_norm_;
 };

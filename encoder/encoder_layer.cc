@@ -2,11 +2,11 @@
 
 namespace tandem {
 
-EncoderLayer::EncoderLayer(const StackConfig& c)
-    : self_attn_(AttentionKind::Bidirectional, c.d_model, c.heads, c.attention_dropout),
+EncoderLayer::EncoderLayer(const StackConfig& c, PositionBias* bias)
+    : self_attn_(c.self_attention(AttentionKind::Bidirectional), bias),
       ffn_(c.d_model, c.ffn_dim, c.activation),
-      attn_res_(c.norm, c.d_model, c.dropout),
-      ffn_res_(c.norm, c.d_model, c.dropout) {}
+      attn_res_(c.norm, c.norm_type, c.d_model, c.dropout),
+      ffn_res_(c.norm, c.norm_type, c.d_model, c.dropout) {}
 
 void EncoderLayer::init(Rng& rng) {
   self_attn_.init(rng);

@@ -16,7 +16,8 @@ class EncoderLayer {
     FeedForward::Cache ffn;
   };
 
-  explicit EncoderLayer(const StackConfig& c);
+  // bias: the stack's shared position bias, or null.
+  EncoderLayer(const StackConfig& c, PositionBias* bias);
 
   void init(Rng& rng);
   void forward(const Matrix& x, const SeqShape& shape, Matrix& y, Cache* cache, Rng* rng) const;

@@ -1,6 +1,6 @@
-// kernels/softmax.h: row softmax over the first `valid[r]` columns of each row;
-// the rest of the row is set to exactly 0 (masked keys). Used by attention, where
-// `valid` encodes both padding and causality.
+// kernels/softmax.h: row softmax over a contiguous range of columns per row;
+// columns outside the range are set to exactly 0 (masked keys). Attention uses
+// the range for padding, causality and sliding windows at once.
 // `softmax_rows` vectorizes each row with Eigen array ops; `softmax_rows_ref` is
 // the plain loop in double precision that tests hold it to.
 #pragma once
@@ -9,31 +9,37 @@
 
 namespace tandem {
 
-// scores: [rows, cols], in place. valid(r) returns how many leading columns of
-// row r take part (>= 1).
-template <typename ValidFn>
-void softmax_rows(BlockRef scores, ValidFn valid) {
+// The columns [lo, hi) a row takes part in (hi > lo).
+struct KeyRange {
+  int lo = 0, hi = 0;
+};
+
+// scores: [rows, cols], in place. range(r) gives row r's KeyRange.
+template <typename RangeFn>
+void softmax_rows(BlockRef scores, RangeFn range) {
   for (Eigen::Index r = 0; r < scores.rows(); ++r) {
-    const int n = valid(static_cast<int>(r));
+    const KeyRange k = range(static_cast<int>(r));
     auto row = scores.row(r);
-    auto head = row.head(n).array();
-    const float mx = head.maxCoeff();
-    head = (head - mx).exp();
-    head /= head.sum();
-    row.tail(row.size() - n).setZero();
+    auto live = row.segment(k.lo, k.hi - k.lo).array();
+    const float mx = live.maxCoeff();
+    live = (live - mx).exp();
+    live /= live.sum();
+    row.head(k.lo).setZero();
+    row.tail(row.size() - k.hi).setZero();
   }
 }
 
-template <typename ValidFn>
-void softmax_rows_ref(BlockRef scores, ValidFn valid) {
+template <typename RangeFn>
+void softmax_rows_ref(BlockRef scores, RangeFn range) {
   for (Eigen::Index r = 0; r < scores.rows(); ++r) {
-    const int n = valid(static_cast<int>(r));
-    double mx = scores(r, 0);
-    for (int j = 1; j < n; ++j) mx = std::max(mx, static_cast<double>(scores(r, j)));
+    const KeyRange k = range(static_cast<int>(r));
+    double mx = scores(r, k.lo);
+    for (int j = k.lo + 1; j < k.hi; ++j) mx = std::max(mx, static_cast<double>(scores(r, j)));
     double sum = 0;
-    for (int j = 0; j < n; ++j) sum += std::exp(scores(r, j) - mx);
+    for (int j = k.lo; j < k.hi; ++j) sum += std::exp(scores(r, j) - mx);
     for (Eigen::Index j = 0; j < scores.cols(); ++j)
-      scores(r, j) = j < n ? static_cast<float>(std::exp(scores(r, j) - mx) / sum) : 0.f;
+      scores(r, j) = j >= k.lo && j < k.hi ? static_cast<float>(std::exp(scores(r, j) - mx) / sum)
+                                           : 0.f;
   }
 }
 

@@ -1,26 +1,40 @@
 #include "layers/attention.h"
 
+#include <atomic>
 #include <cmath>
 
 #include "core/error.h"
 #include "core/rng.h"
-#include "kernels/gemm.h"
-#include "kernels/softmax.h"
+#include "layers/rope.h"
 
 namespace tandem {
+namespace {
 
-MultiHeadAttention::MultiHeadAttention(AttentionKind kind, int d, int heads,
-                                       float attention_dropout)
-    : kind_(kind),
-      heads_(heads),
-      head_dim_(d / heads),
-      dropout_(attention_dropout),
-      q_proj_(d, d),
-      k_proj_(d, d),
-      v_proj_(d, d),
-      out_proj_(d, d) {
+std::atomic<AttentionImpl> g_impl{AttentionImpl::Auto};
+
+}  // namespace
+
+void set_attention_impl(AttentionImpl impl) { g_impl = impl; }
+AttentionImpl attention_impl() { return g_impl; }
+
+MultiHeadAttention::MultiHeadAttention(const AttentionOptions& o, PositionBias* bias)
+    : options_(o), bias_(bias) {
+  const int d = o.d_model, heads = o.heads;
+  kv_heads_ = o.kv_heads == 0 ? heads : o.kv_heads;
   TANDEM_CHECK(heads > 0 && d % heads == 0) << "d_model " << d << " is not divisible by heads "
                                             << heads;
+  TANDEM_CHECK(kv_heads_ > 0 && heads % kv_heads_ == 0)
+      << "kv_heads " << kv_heads_ << " does not divide heads " << heads;
+  head_dim_ = d / heads;
+  const bool self = o.kind != AttentionKind::Cross;
+  TANDEM_CHECK(self || (o.window == 0 && !o.rope && !bias))
+      << "windows, rope and position biases apply to self-attention only";
+  TANDEM_CHECK(!o.rope || head_dim_ % 2 == 0) << "rope needs an even head dimension, got "
+                                              << head_dim_;
+  q_proj_ = Linear(d, d);
+  k_proj_ = Linear(d, kv_heads_ * head_dim_);
+  v_proj_ = Linear(d, kv_heads_ * head_dim_);
+  out_proj_ = Linear(d, d);
 }
 
 void MultiHeadAttention::init(Rng& rng) {
@@ -30,54 +44,93 @@ void MultiHeadAttention::init(Rng& rng) {
   out_proj_.init(rng);
 }
 
+bool MultiHeadAttention::use_tiled(int key_len, bool dropout_on) const {
+  if (dropout_on) return false;
+  const AttentionImpl impl = attention_impl();
+  return impl == AttentionImpl::Tiled || (impl == AttentionImpl::Auto && key_len > kTile);
+}
+
+HeadGeometry MultiHeadAttention::geometry(int key_length, const Cache& c, int head) const {
+  HeadGeometry g;
+  g.scale = 1.f / std::sqrt(static_cast<float>(head_dim_));
+  g.causal = options_.kind == AttentionKind::Causal;
+  g.window = options_.window;
+  g.key_length = key_length;
+  if (c.bias.size() > 0) {
+    g.bias = c.bias.row(head).data();
+    g.min_delta = c.min_delta;
+  }
+  return g;
+}
+
 void MultiHeadAttention::forward(const Matrix& xq, const SeqShape& qs, const Matrix* memory,
                                  const SeqShape* ks, Matrix& y, Cache* cache, Rng* rng) const {
-  const bool cross = kind_ == AttentionKind::Cross;
+  const bool cross = options_.kind == AttentionKind::Cross;
   TANDEM_CHECK(!cross || (memory && ks)) << "cross-attention needs encoder memory";
   const Matrix& xkv = cross ? *memory : xq;
   const SeqShape& kshape = cross ? *ks : qs;
   const int batch = qs.batch, lq = qs.len, lk = kshape.len, dh = head_dim_;
-  const float scale = 1.f / std::sqrt(static_cast<float>(dh));
+  const int heads = options_.heads, group = heads / kv_heads_;
 
   Cache local;
   Cache& c = cache ? *cache : local;
   q_proj_.forward(xq, c.q);
   k_proj_.forward(xkv, c.k);
   v_proj_.forward(xkv, c.v);
-  c.context.resize(qs.rows(), heads_ * dh);
-  c.probs.assign(static_cast<size_t>(batch) * heads_, Matrix());
-  const bool drop = rng && dropout_ > 0.f;
+  if (options_.rope) {
+    rope_rotate(c.q, dh, [&](int r) { return r % lq; });
+    rope_rotate(c.k, dh, [&](int r) { return r % lk; });
+  }
+  if (bias_) {
+    c.min_delta = -(lq - 1);
+    bias_->fill(c.min_delta, lk - 1, c.bias);
+  } else {
+    c.bias.resize(0, 0);
+  }
+  c.context.resize(qs.rows(), heads * dh);
+  const bool drop = rng && options_.dropout > 0.f;
+  c.tiled = use_tiled(lk, drop);
+  if (c.tiled) {
+    c.probs.clear();
+    c.lse.resize(batch * heads, lq);
+  } else {
+    c.probs.assign(static_cast<size_t>(batch) * heads, Matrix());
+    c.lse.resize(0, 0);
+  }
   if (drop) {
     // One stream for the whole call, indexed by position: independent of threads.
     const auto stream = rng->next();
-    const float keep_scale = 1.f / (1.f - dropout_);
-    c.drop_mask.resize(static_cast<Eigen::Index>(batch) * heads_ * lq, lk);
+    const float keep_scale = 1.f / (1.f - options_.dropout);
+    c.drop_mask.resize(static_cast<Eigen::Index>(batch) * heads * lq, lk);
     float* m = c.drop_mask.data();
     for (Eigen::Index i = 0; i < c.drop_mask.size(); ++i)
-      m[i] = stream.uniform(i) < dropout_ ? 0.f : keep_scale;
+      m[i] = stream.uniform(i) < options_.dropout ? 0.f : keep_scale;
     c.dropped.assign(c.probs.size(), Matrix());
   } else {
     c.drop_mask.resize(0, 0);
     c.dropped.clear();
   }
 
-#pragma omp parallel for schedule(static)
-  for (int bh = 0; bh < batch * heads_; ++bh) {
-    const int b = bh / heads_, h = bh % heads_;
-    const int klen = kshape.lengths[b];
+#pragma omp parallel for schedule(dynamic)
+  for (int bh = 0; bh < batch * heads; ++bh) {
+    const int b = bh / heads, h = bh % heads, g = h / group;
+    const HeadGeometry geo = geometry(kshape.lengths[b], c, h);
     auto q = c.q.block(b * lq, h * dh, lq, dh);
-    auto k = c.k.block(b * lk, h * dh, lk, dh);
-    auto v = c.v.block(b * lk, h * dh, lk, dh);
+    auto k = c.k.block(b * lk, g * dh, lk, dh);
+    auto v = c.v.block(b * lk, g * dh, lk, dh);
+    auto out = c.context.block(b * lq, h * dh, lq, dh);
+    if (c.tiled) {
+      attention_tiled_forward(q, k, v, geo, out, c.lse.row(bh).data());
+      continue;
+    }
     Matrix& p = c.probs[bh];
-    p.resize(lq, lk);
-    gemm(q, Trans::No, k, Trans::Yes, p, scale);
-    softmax_rows(p, [&](int i) { return valid_keys(i, klen); });
+    attention_probs_plain(q, k, geo, p);
     const Matrix* used = &p;
     if (drop) {
       c.dropped[bh] = p.cwiseProduct(c.drop_mask.block(static_cast<Eigen::Index>(bh) * lq, 0, lq, lk));
       used = &c.dropped[bh];
     }
-    gemm(*used, Trans::No, v, Trans::No, c.context.block(b * lq, h * dh, lq, dh));
+    gemm(*used, Trans::No, v, Trans::No, out);
   }
   out_proj_.forward(c.context, y);
   if (cache) {
@@ -88,37 +141,64 @@ void MultiHeadAttention::forward(const Matrix& xq, const SeqShape& qs, const Mat
 
 void MultiHeadAttention::backward(const Matrix& dy, Cache& c, const SeqShape& qs,
                                   const SeqShape* ks, Matrix& dx, Matrix* dmemory) {
-  const bool cross = kind_ == AttentionKind::Cross;
+  const bool cross = options_.kind == AttentionKind::Cross;
   const SeqShape& kshape = cross ? *ks : qs;
   const Matrix& xkv = cross ? c.xkv : c.xq;
   const int batch = qs.batch, lq = qs.len, lk = kshape.len, dh = head_dim_;
-  const float scale = 1.f / std::sqrt(static_cast<float>(dh));
+  const int heads = options_.heads, group = heads / kv_heads_;
   const bool drop = c.drop_mask.size() > 0;
+  const bool learned_bias = bias_ && bias_->learned();
 
   Matrix dcontext;
   out_proj_.backward(c.context, dy, &dcontext);
-  Matrix dq(c.q.rows(), c.q.cols()), dk(c.k.rows(), c.k.cols()), dv(c.v.rows(), c.v.cols());
+  Matrix dq(c.q.rows(), c.q.cols());
+  Matrix dk = Matrix::Zero(c.k.rows(), c.k.cols()), dv = Matrix::Zero(c.v.rows(), c.v.cols());
+  // Each task owns one (sentence, kv head): the query heads sharing those keys
+  // accumulate into dk/dv serially, so no two threads write the same rows.
+  const int tasks = batch * kv_heads_;
+  std::vector<Matrix> dbias(learned_bias ? tasks : 0);
 
-#pragma omp parallel for schedule(static)
-  for (int bh = 0; bh < batch * heads_; ++bh) {
-    const int b = bh / heads_, h = bh % heads_;
-    auto q = c.q.block(b * lq, h * dh, lq, dh);
-    auto k = c.k.block(b * lk, h * dh, lk, dh);
-    auto v = c.v.block(b * lk, h * dh, lk, dh);
-    auto dout = dcontext.block(b * lq, h * dh, lq, dh);
-    const Matrix& p = c.probs[bh];
-    const Matrix& used = drop ? c.dropped[bh] : p;
-    gemm(used, Trans::Yes, dout, Trans::No, dv.block(b * lk, h * dh, lk, dh));
-    Matrix dp(lq, lk);
-    gemm(dout, Trans::No, v, Trans::Yes, dp);
-    if (drop) dp.array() *= c.drop_mask.block(static_cast<Eigen::Index>(bh) * lq, 0, lq, lk).array();
-    // softmax backward: ds = p * (dp - sum_j dp_j p_j), then the 1/sqrt(dh) scale.
-    const Eigen::VectorXf row_dot = (dp.array() * p.array()).rowwise().sum();
-    Matrix ds = (p.array() * (dp.array().colwise() - row_dot.array())) * scale;
-    gemm(ds, Trans::No, k, Trans::No, dq.block(b * lq, h * dh, lq, dh));
-    gemm(ds, Trans::Yes, q, Trans::No, dk.block(b * lk, h * dh, lk, dh));
+#pragma omp parallel for schedule(dynamic)
+  for (int task = 0; task < tasks; ++task) {
+    const int b = task / kv_heads_, g = task % kv_heads_;
+    auto k = c.k.block(b * lk, g * dh, lk, dh);
+    auto v = c.v.block(b * lk, g * dh, lk, dh);
+    auto dk_g = dk.block(b * lk, g * dh, lk, dh);
+    auto dv_g = dv.block(b * lk, g * dh, lk, dh);
+    float* dbias_h = nullptr;
+    if (learned_bias) dbias[task] = Matrix::Zero(c.bias.rows(), c.bias.cols());
+    for (int h = g * group; h < (g + 1) * group; ++h) {
+      const int bh = b * heads + h;
+      const HeadGeometry geo = geometry(kshape.lengths[b], c, h);
+      if (learned_bias) dbias_h = dbias[task].row(h).data();
+      auto q = c.q.block(b * lq, h * dh, lq, dh);
+      auto dout = dcontext.block(b * lq, h * dh, lq, dh);
+      auto dq_h = dq.block(b * lq, h * dh, lq, dh);
+      if (c.tiled) {
+        attention_tiled_backward(q, k, v, c.context.block(b * lq, h * dh, lq, dh), dout,
+                                 c.lse.row(bh).data(), geo, dq_h, dk_g, dv_g, dbias_h);
+        continue;
+      }
+      const Matrix& p = c.probs[bh];
+      gemm(drop ? c.dropped[bh] : p, Trans::Yes, dout, Trans::No, dv_g, 1.f, 1.f);
+      Matrix ds(lq, lk);
+      gemm(dout, Trans::No, v, Trans::Yes, ds);
+      if (drop) ds.array() *= c.drop_mask.block(static_cast<Eigen::Index>(bh) * lq, 0, lq, lk).array();
+      attention_probs_backward(p, ds, geo, dbias_h);
+      gemm(ds, Trans::No, k, Trans::No, dq_h, geo.scale);
+      gemm(ds, Trans::Yes, q, Trans::No, dk_g, geo.scale, 1.f);
+    }
   }
 
+  if (options_.rope) {  // back through the rotation: rotate the gradients back
+    rope_rotate(dq, dh, [&](int r) { return r % lq; }, true);
+    rope_rotate(dk, dh, [&](int r) { return r % lk; }, true);
+  }
+  if (learned_bias) {
+    Matrix total = Matrix::Zero(c.bias.rows(), c.bias.cols());
+    for (const Matrix& part : dbias) total += part;
+    bias_->accumulate_grad(c.min_delta, total);
+  }
   q_proj_.backward(c.xq, dq, &dx);
   Matrix dkx, dvx;
   k_proj_.backward(xkv, dk, &dkx);
@@ -132,43 +212,68 @@ void MultiHeadAttention::backward(const Matrix& dy, Cache& c, const SeqShape& qs
 
 namespace {
 
-// One query row against keys/values [n, d] for every head: out = softmax(q k^T * scale) v.
-void attend_one(const float* q_row, const Matrix& k, const Matrix& v, int n, int heads, int dh,
-                float scale, float* out_row) {
+// One query row against n cached keys/values for every head: softmax over
+// scale * q.k + bias(slot), then the weighted values. kv head of head h: h / group.
+// head_mean (optional, [n]) receives the probabilities averaged over heads.
+template <typename BiasFn>
+void attend_row(const float* q_row, const Matrix& k, const Matrix& v, int n, int heads, int group,
+                int dh, float scale, BiasFn bias, float* out_row, float* head_mean) {
   Eigen::VectorXf scores(n);
+  if (head_mean) Eigen::Map<Eigen::VectorXf>(head_mean, n).setZero();
   for (int h = 0; h < heads; ++h) {
+    const int g = h / group;
     const Eigen::Map<const Eigen::VectorXf> q(q_row + h * dh, dh);
-    scores.noalias() = k.block(0, h * dh, n, dh) * q * scale;
+    scores.noalias() = k.block(0, g * dh, n, dh) * q * scale;
+    for (int s = 0; s < n; ++s) scores(s) += bias(h, s);
     const float mx = scores.maxCoeff();
     scores = (scores.array() - mx).exp();
     scores /= scores.sum();
     Eigen::Map<Eigen::RowVectorXf> out(out_row + h * dh, dh);
-    out.noalias() = scores.transpose() * v.block(0, h * dh, n, dh);
+    out.noalias() = scores.transpose() * v.block(0, g * dh, n, dh);
+    if (head_mean) Eigen::Map<Eigen::VectorXf>(head_mean, n) += scores / static_cast<float>(heads);
   }
 }
 
 }  // namespace
 
 void MultiHeadAttention::step_self(const Matrix& x, SelfKV& kv, int capacity, Matrix& y) const {
-  const int rows = static_cast<int>(x.rows()), d = heads_ * head_dim_, t = kv.len;
+  const int rows = static_cast<int>(x.rows()), dh = head_dim_, t = kv.len;
+  const int heads = options_.heads, group = heads / kv_heads_;
   Matrix q, k, v;
   q_proj_.forward(x, q);
   k_proj_.forward(x, k);
   v_proj_.forward(x, v);
+  if (options_.rope) {
+    rope_rotate(q, dh, [&](int) { return t; });
+    rope_rotate(k, dh, [&](int) { return t; });
+  }
   if (kv.k.size() != static_cast<size_t>(rows)) {
     TANDEM_CHECK(t == 0) << "attention cache has " << kv.k.size() << " rows, step has " << rows;
-    kv.k.assign(rows, Matrix(capacity, d));
-    kv.v.assign(rows, Matrix(capacity, d));
+    const int slots = options_.window > 0 ? std::min(capacity, options_.window) : capacity;
+    kv.k.assign(rows, Matrix(slots, kv_heads_ * dh));
+    kv.v.assign(rows, Matrix(slots, kv_heads_ * dh));
   }
-  TANDEM_CHECK(t < kv.k[0].rows()) << "decoder cache capacity " << kv.k[0].rows() << " exceeded";
-  Matrix context(rows, d);
-  const float scale = 1.f / std::sqrt(static_cast<float>(head_dim_));
+  const int slots = static_cast<int>(kv.k[0].rows());
+  TANDEM_CHECK(options_.window > 0 || t < slots)
+      << "decoder cache capacity " << slots << " exceeded";
+  // A window keeps a ring of the last `slots` positions; slot s holds position
+  // pos(s) (order does not matter to softmax, only the bias needs positions).
+  const int n = std::min(t + 1, slots), slot = t % slots;
+  auto position = [&](int s) { return t < slots ? s : t - ((t - s) % slots + slots) % slots; };
+  Matrix bias;
+  const int min_delta = -(n - 1);
+  if (bias_) bias_->fill(min_delta, 0, bias);
+  auto bias_at = [&](int h, int s) {
+    return bias_ ? bias(h, position(s) - t - min_delta) : 0.f;
+  };
+  Matrix context(rows, heads * dh);
+  const float scale = 1.f / std::sqrt(static_cast<float>(dh));
 #pragma omp parallel for schedule(static)
   for (int r = 0; r < rows; ++r) {
-    kv.k[r].row(t) = k.row(r);
-    kv.v[r].row(t) = v.row(r);
-    attend_one(q.row(r).data(), kv.k[r], kv.v[r], t + 1, heads_, head_dim_, scale,
-               context.row(r).data());
+    kv.k[r].row(slot) = k.row(r);
+    kv.v[r].row(slot) = v.row(r);
+    attend_row(q.row(r).data(), kv.k[r], kv.v[r], n, heads, group, dh, scale, bias_at,
+               context.row(r).data(), nullptr);
   }
   ++kv.len;
   out_proj_.forward(context, y);
@@ -188,17 +293,24 @@ void MultiHeadAttention::precompute_cross(const Matrix& memory, const SeqShape& 
 }
 
 void MultiHeadAttention::step_cross(const Matrix& x, const CrossKV& kv,
-                                    const std::vector<int>& row_sentence, Matrix& y) const {
-  const int rows = static_cast<int>(x.rows());
+                                    const std::vector<int>& row_sentence, Matrix& y,
+                                    std::vector<Eigen::VectorXf>* weights) const {
+  const int rows = static_cast<int>(x.rows()), heads = options_.heads;
   Matrix q;
   q_proj_.forward(x, q);
-  Matrix context(rows, heads_ * head_dim_);
+  Matrix context(rows, heads * head_dim_);
   const float scale = 1.f / std::sqrt(static_cast<float>(head_dim_));
+  if (weights) weights->resize(rows);
 #pragma omp parallel for schedule(static)
   for (int r = 0; r < rows; ++r) {
-    const int s = row_sentence[r];
-    attend_one(q.row(r).data(), kv.k[s], kv.v[s], static_cast<int>(kv.k[s].rows()), heads_,
-               head_dim_, scale, context.row(r).data());
+    const int s = row_sentence[r], n = static_cast<int>(kv.k[s].rows());
+    float* mean = nullptr;
+    if (weights) {
+      (*weights)[r].resize(n);
+      mean = (*weights)[r].data();
+    }
+    attend_row(q.row(r).data(), kv.k[s], kv.v[s], n, heads, heads / kv_heads_, head_dim_, scale,
+               [](int, int) { return 0.f; }, context.row(r).data(), mean);
   }
   out_proj_.forward(context, y);
 }

@@ -1,28 +1,39 @@
-// layers/embedding.h: token embedding scaled by sqrt(d_model), plus positions.
-// The table is a Param owned by the model so that tied embeddings (decoder
-// input = output projection, or all three) share one tensor and one gradient.
+// layers/embedding.h: token embedding scaled by sqrt(d_model), plus absolute
+// positions when the model uses them (sinusoidal: a fixed table; learned: a
+// trained [max_positions, d] table, "embed_positions"). Models with rope, alibi
+// or relative positions add nothing here, and have no length limit from it.
+// The token table is a Param owned by the model so that tied embeddings
+// (decoder input = output projection, or all three) share one tensor.
 #pragma once
 
 #include "layers/param.h"
+#include "layers/stack_config.h"
 
 namespace tandem {
+
+class Rng;
 
 class Embedding {
  public:
   Embedding() = default;
-  Embedding(Param* table, int max_positions);
+  Embedding(Param* table, Positions positions, int max_positions);
 
+  void init(Rng& rng);  // the learned position table, if any
   // ids: [shape.rows()], y: [rows, d]. Position of row r is r % len + first_position.
   void forward(const Ids& ids, const SeqShape& shape, Matrix& y, int first_position = 0) const;
-  void backward(const Ids& ids, const Matrix& dy);  // table grad +=
+  void backward(const Ids& ids, const SeqShape& shape, const Matrix& dy);  // grads +=
+  // The token table is named by the model (it may be tied); this adds positions.
+  void collect(const std::string& prefix, ParamList& out);
 
   int dim() const { return static_cast<int>(table_->value.cols()); }
   int vocab() const { return static_cast<int>(table_->value.rows()); }
-  int max_positions() const { return static_cast<int>(positions_.rows()); }
+  // Most positions a sequence may have: the table size, or unlimited without one.
+  int position_limit() const;
 
  private:
   Param* table_ = nullptr;  // [vocab, d]
-  Matrix positions_;        // [max_positions, d], fixed
+  Positions kind_ = Positions::Sinusoidal;
+  Param positions_;         // [max_positions, d]; fixed for sinusoidal, empty for none
   float scale_ = 1.f;
 };
 

@@ -4,7 +4,7 @@
 
 namespace tandem {
 
-LayerNorm::LayerNorm(int d, float eps) : eps_(eps) {
+LayerNorm::LayerNorm(int d, NormType type, float eps) : type_(type), eps_(eps) {
   gamma_.resize(1, d);
   gamma_.value.setOnes();
   gamma_.is_vector = true;
@@ -21,8 +21,9 @@ void LayerNorm::forward(const Matrix& x, Matrix& y, Cache* cache) const {
   }
 #pragma omp parallel for schedule(static) if (n > 256)
   for (Eigen::Index r = 0; r < n; ++r) {
-    const float mean = x.row(r).mean();
-    const float var = (x.row(r).array() - mean).square().mean();
+    const bool rms = type_ == NormType::RmsNorm;
+    const float mean = rms ? 0.f : x.row(r).mean();
+    const float var = (x.row(r).array() - mean).square().mean();  // rms: the mean square
     const float rstd = 1.f / std::sqrt(var + eps_);
     auto xhat = (x.row(r).array() - mean) * rstd;
     y.row(r) = (xhat * gamma_.value.row(0).array() + beta_.value.row(0).array()).matrix();
@@ -37,11 +38,11 @@ void LayerNorm::backward(const Matrix& dy, const Cache& c, Matrix& dx) {
   const Eigen::Index n = dy.rows(), d = dy.cols();
   dx.resize(n, d);
   gamma_.grad.row(0) += (dy.array() * c.xhat.array()).colwise().sum().matrix();
-  beta_.grad.row(0) += dy.colwise().sum();
+  if (type_ == NormType::LayerNorm) beta_.grad.row(0) += dy.colwise().sum();
 #pragma omp parallel for schedule(static) if (n > 256)
   for (Eigen::Index r = 0; r < n; ++r) {
     const auto dxhat = (dy.row(r).array() * gamma_.value.row(0).array()).eval();
-    const float mean_dxhat = dxhat.mean();
+    const float mean_dxhat = type_ == NormType::RmsNorm ? 0.f : dxhat.mean();
     const float mean_dxhat_xhat = (dxhat * c.xhat.row(r).array()).mean();
     dx.row(r) = (c.rstd(r) * (dxhat - mean_dxhat - c.xhat.row(r).array() * mean_dxhat_xhat)).matrix();
   }
@@ -49,7 +50,7 @@ void LayerNorm::backward(const Matrix& dy, const Cache& c, Matrix& dx) {
 
 void LayerNorm::collect(const std::string& prefix, ParamList& out) {
   out.push_back({join_name(prefix, "weight"), &gamma_});
-  out.push_back({join_name(prefix, "bias"), &beta_});
+  if (type_ == NormType::LayerNorm) out.push_back({join_name(prefix, "bias"), &beta_});
 }
 
 }  // namespace tandem

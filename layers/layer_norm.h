@@ -1,19 +1,24 @@
-// layers/layer_norm.h: per-row normalize, then scale and shift (PyTorch LayerNorm).
+// layers/layer_norm.h: per-row normalization with a learned scale.
+//   layernorm: (x - mean) / sqrt(var + eps) * weight + bias (PyTorch LayerNorm);
+//   rmsnorm:   x / sqrt(mean(x^2) + eps) * weight, no centering and no bias
+//              (Zhang & Sennrich 2019; T5's layer norm).
 #pragma once
 
 #include "layers/param.h"
 
 namespace tandem {
 
+enum class NormType { LayerNorm, RmsNorm };
+
 class LayerNorm {
  public:
   struct Cache {
-    Matrix xhat;                 // [n,d] normalized input
-    Eigen::VectorXf rstd;        // [n]   1/sqrt(var+eps)
+    Matrix xhat;                 // [n,d] normalized input (before weight)
+    Eigen::VectorXf rstd;        // [n]   1/sqrt(var+eps), or 1/sqrt(mean square+eps)
   };
 
   LayerNorm() = default;
-  explicit LayerNorm(int d, float eps = 1e-5f);
+  explicit LayerNorm(int d, NormType type = NormType::LayerNorm, float eps = 1e-5f);
 
   void forward(const Matrix& x, Matrix& y, Cache* cache) const;  // cache null when decoding
   void backward(const Matrix& dy, const Cache& c, Matrix& dx);   // grads +=
@@ -21,6 +26,7 @@ class LayerNorm {
 
  private:
   Param gamma_, beta_;
+  NormType type_ = NormType::LayerNorm;
   float eps_ = 1e-5f;
 };
 

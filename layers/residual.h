@@ -21,8 +21,8 @@ class Residual {
   };
 
   Residual() = default;
-  Residual(NormPlacement placement, int d, float dropout)
-      : placement_(placement), norm_(d), dropout_(dropout) {}
+  Residual(NormPlacement placement, NormType type, int d, float dropout)
+      : placement_(placement), norm_(d, type), dropout_(dropout) {}
 
   // f(const Matrix& in, Matrix& out)
   template <typename F>

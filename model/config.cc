@@ -1,5 +1,6 @@
 #include "model/config.h"
 
+#include <climits>
 #include <fstream>
 #include <sstream>
 
@@ -19,7 +20,10 @@ const std::vector<std::pair<std::string, Positions>> kPositions = {
     {"sinusoidal", Positions::Sinusoidal},
     {"learned", Positions::Learned},
     {"rope", Positions::Rope},
-    {"alibi", Positions::Alibi}};
+    {"alibi", Positions::Alibi},
+    {"relative", Positions::Relative}};
+const std::vector<std::pair<std::string, NormType>> kNormTypes = {
+    {"layernorm", NormType::LayerNorm}, {"rmsnorm", NormType::RmsNorm}};
 const std::vector<std::pair<std::string, TieEmbeddings>> kTies = {
     {"none", TieEmbeddings::None}, {"decoder", TieEmbeddings::Decoder}, {"all", TieEmbeddings::All}};
 
@@ -34,11 +38,18 @@ StackConfig stack(const ModelConfig& c, int layers) {
   StackConfig s;
   s.d_model = c.d_model;
   s.heads = c.heads;
+  s.kv_heads = c.kv_heads;
   s.ffn_dim = c.ffn_dim;
   s.activation = c.ffn_activation;
   s.layers = layers;
   s.norm = c.norm;
+  s.norm_type = c.norm_type;
+  s.embedding_norm = c.embedding_norm;
+  s.positions = c.positions;
   s.max_positions = c.max_positions;
+  s.relative_buckets = c.relative_buckets;
+  s.relative_max_distance = c.relative_max_distance;
+  s.sliding_window = c.sliding_window;
   s.dropout = c.dropout;
   s.attention_dropout = c.attention_dropout;
   return s;
@@ -50,6 +61,18 @@ const char* to_string(Positions p) { return name_of(p, kPositions); }
 const char* to_string(TieEmbeddings t) { return name_of(t, kTies); }
 const char* to_string(Activation a) { return name_of(a, kActivations); }
 const char* to_string(NormPlacement n) { return name_of(n, kNorms); }
+const char* to_string(NormType n) { return name_of(n, kNormTypes); }
+
+int ModelConfig::position_limit() const {
+  const bool table = positions == Positions::Sinusoidal || positions == Positions::Learned;
+  return table ? max_positions : INT_MAX;
+}
+
+int64_t ModelConfig::self_cache_bytes_per_token() const {
+  const int kv = kv_heads == 0 ? heads : kv_heads;
+  return int64_t{decoder_layers} * 2 * kv * (d_model / heads) * sizeof(float);
+}
+int64_t ModelConfig::cross_cache_bytes_per_token() const { return self_cache_bytes_per_token(); }
 
 StackConfig ModelConfig::encoder_stack() const { return stack(*this, encoder_layers); }
 StackConfig ModelConfig::decoder_stack() const { return stack(*this, decoder_layers); }
@@ -59,16 +82,12 @@ void ModelConfig::validate(const std::string& where) const {
       << where << ": model.d_model " << d_model << " is not divisible by model.heads " << heads;
   TANDEM_CHECK((d_model / heads) % 2 == 0 || positions != Positions::Rope)
       << where << ": model.positions rope needs an even head dimension";
-  // The options below are parsed so that files stay forward-compatible, but the
-  // layers that implement them arrive with the model-variants issue (#6).
-  TANDEM_CHECK(positions == Positions::Sinusoidal)
-      << where << ": model.positions " << to_string(positions)
-      << " is not implemented yet (only sinusoidal; see issue #6)";
-  TANDEM_CHECK(kv_heads == 0 || kv_heads == heads)
-      << where << ": model.kv_heads " << kv_heads
-      << " (grouped-query attention) is not implemented yet; use kv_heads = heads (#6)";
-  TANDEM_CHECK(sliding_window == 0)
-      << where << ": model.sliding_window is not implemented yet; use 0 (#6)";
+  TANDEM_CHECK(kv_heads == 0 || heads % kv_heads == 0)
+      << where << ": model.kv_heads " << kv_heads << " does not divide model.heads " << heads
+      << " (grouped-query attention shares each key/value head among heads/kv_heads heads)";
+  TANDEM_CHECK(positions != Positions::Relative || relative_max_distance > relative_buckets / 2)
+      << where << ": model.relative_max_distance " << relative_max_distance
+      << " must exceed half of model.relative_buckets " << relative_buckets;
   TANDEM_CHECK(src_vocab_size > 0 && tgt_vocab_size > 0)
       << where << ": model vocabulary sizes must be set (src_vocab_size " << src_vocab_size
       << ", tgt_vocab_size " << tgt_vocab_size << ")";
@@ -89,8 +108,12 @@ void parse_model_config(const YAML::Node& node, const std::string& where, ModelC
   f.get("encoder_layers", c.encoder_layers, 0, 256);
   f.get("decoder_layers", c.decoder_layers, 1, 256);
   f.get_enum("norm", c.norm, kNorms);
+  f.get_enum("norm_type", c.norm_type, kNormTypes);
+  f.get("embedding_norm", c.embedding_norm);
   f.get_enum("positions", c.positions, kPositions);
   f.get("max_positions", c.max_positions, 1, 1 << 20);
+  f.get("relative_buckets", c.relative_buckets, 2, 1 << 16);
+  f.get("relative_max_distance", c.relative_max_distance, 2, 1 << 24);
   f.get("dropout", c.dropout, 0.f, 0.99f);
   f.get("attention_dropout", c.attention_dropout, 0.f, 0.99f);
   f.get_enum("tie_embeddings", c.tie_embeddings, kTies);
@@ -126,8 +149,12 @@ std::string model_config_to_yaml(const ModelConfig& c) {
   out << YAML::Key << "encoder_layers" << YAML::Value << c.encoder_layers;
   out << YAML::Key << "decoder_layers" << YAML::Value << c.decoder_layers;
   out << YAML::Key << "norm" << YAML::Value << to_string(c.norm);
+  out << YAML::Key << "norm_type" << YAML::Value << to_string(c.norm_type);
+  out << YAML::Key << "embedding_norm" << YAML::Value << c.embedding_norm;
   out << YAML::Key << "positions" << YAML::Value << to_string(c.positions);
   out << YAML::Key << "max_positions" << YAML::Value << c.max_positions;
+  out << YAML::Key << "relative_buckets" << YAML::Value << c.relative_buckets;
+  out << YAML::Key << "relative_max_distance" << YAML::Value << c.relative_max_distance;
   out << YAML::Key << "dropout" << YAML::Value << c.dropout;
   out << YAML::Key << "attention_dropout" << YAML::Value << c.attention_dropout;
   out << YAML::Key << "tie_embeddings" << YAML::Value << to_string(c.tie_embeddings);

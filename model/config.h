@@ -3,6 +3,7 @@
 // nearest valid one), wrong types and out-of-range values, naming file and line.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "layers/stack_config.h"
@@ -13,7 +14,6 @@ class Node;
 
 namespace tandem {
 
-enum class Positions { Sinusoidal, Learned, Rope, Alibi };
 enum class TieEmbeddings { None, Decoder, All };
 
 struct ModelConfig {
@@ -25,8 +25,12 @@ struct ModelConfig {
   int encoder_layers = 6;
   int decoder_layers = 6;
   NormPlacement norm = NormPlacement::Pre;
+  NormType norm_type = NormType::LayerNorm;
+  bool embedding_norm = false;
   Positions positions = Positions::Sinusoidal;
-  int max_positions = 1024;
+  int max_positions = 1024;     // size of a sinusoidal/learned table
+  int relative_buckets = 32;    // positions: relative (T5)
+  int relative_max_distance = 128;
   float dropout = 0.1f;
   float attention_dropout = 0.f;
   TieEmbeddings tie_embeddings = TieEmbeddings::Decoder;
@@ -35,6 +39,14 @@ struct ModelConfig {
   int tgt_vocab_size = 0;
   int pad_id = 0;
 
+  // Longest sequence the positions allow: max_positions with an absolute
+  // table, unlimited (INT_MAX) for rope, alibi and relative.
+  int position_limit() const;
+  // Decoding cache per hypothesis: self-attention keys+values per target token
+  // (all decoder layers; a sliding window caps the tokens kept), and
+  // cross-attention keys+values per source token. float32.
+  int64_t self_cache_bytes_per_token() const;
+  int64_t cross_cache_bytes_per_token() const;
   StackConfig encoder_stack() const;
   StackConfig decoder_stack() const;
   // Throws when fields do not fit together (e.g. d_model % heads != 0).
@@ -51,5 +63,6 @@ const char* to_string(Positions p);
 const char* to_string(TieEmbeddings t);
 const char* to_string(Activation a);
 const char* to_string(NormPlacement n);
+const char* to_string(NormType n);
 
 }  // namespace tandem

@@ -90,9 +90,10 @@ void Seq2Seq::start_decoding(const Matrix& memory, const SeqShape& src, int capa
   decoder_->start(memory, src, capacity, state);
 }
 
-void Seq2Seq::decode_step(const Ids& last_tokens, DecoderState& state, Matrix& logits) const {
+void Seq2Seq::decode_step(const Ids& last_tokens, DecoderState& state, Matrix& logits,
+                          std::vector<Eigen::VectorXf>* cross_weights) const {
   Matrix hidden;
-  decoder_->step(last_tokens, state, hidden);
+  decoder_->step(last_tokens, state, hidden, cross_weights);
   logits.resize(hidden.rows(), out_table_->value.rows());
   gemm(hidden, Trans::No, out_table_->value, Trans::Yes, logits);
 }

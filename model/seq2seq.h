@@ -41,7 +41,10 @@ class Seq2Seq {
   void start_decoding(const Matrix& memory, const SeqShape& src, int capacity,
                       DecoderState& state) const;
   // logits: [state.rows(), tgt_vocab] for the next token of every row.
-  void decode_step(const Ids& last_tokens, DecoderState& state, Matrix& logits) const;
+  // cross_weights (optional): per row, the last decoder layer's cross-attention
+  // over the source, averaged over heads.
+  void decode_step(const Ids& last_tokens, DecoderState& state, Matrix& logits,
+                   std::vector<Eigen::VectorXf>* cross_weights = nullptr) const;
 
   void zero_grad();
   const ParamList& params() const { return params_; }

@@ -149,7 +149,7 @@ Prepared encode_sources(const Seq2Seq& model, const std::vector<Ids>& sources,
   for (int b = 0; b < n; ++b) std::copy(sources[b].begin(), sources[b].end(), padded.begin() + b * p.shape.len);
   model.encode(padded, p.shape, p.memory);
   for (int b = 0; b < n; ++b) {
-    p.max_len.push_back(max_output_length(o, p.shape.lengths[b], model.config().max_positions));
+    p.max_len.push_back(max_output_length(o, p.shape.lengths[b], model.config().position_limit()));
     p.capacity = std::max(p.capacity, p.max_len.back());
   }
   return p;

@@ -40,7 +40,7 @@ class Translator {
                                                      const Warn& warn = nullptr) const;
 
   // Longest source (in tokens, EOS excluded) the model takes in one piece.
-  int max_source_tokens() const { return model_.config().max_positions - 1; }
+  int max_source_tokens() const { return model_.config().position_limit() - 1; }
   int count_tokens(const std::string& text) const {
     return static_cast<int>(source_.encode(text).size());
   }

@@ -127,7 +127,7 @@ void Trainer::setup() {
       std::to_string(train_.skipped_empty) + " with an empty side and " +
       std::to_string(train_.skipped_long) + " over max_len " + std::to_string(t_.max_len));
   TANDEM_CHECK(!train_.src.empty()) << r_.train.src << ": no usable training pairs";
-  valid_ = load_parallel(r_.valid.src, r_.valid.tgt, *vocab_.source, *vocab_.target, config_.max_positions);
+  valid_ = load_parallel(r_.valid.src, r_.valid.tgt, *vocab_.source, *vocab_.target, config_.position_limit());
   valid_src_lines_ = read_lines(r_.valid.src);
   valid_tgt_lines_ = read_lines(r_.valid.tgt);
   if (t_.valid_sentences > 0 && static_cast<size_t>(t_.valid_sentences) < valid_src_lines_.size()) {
