@@ -30,6 +30,50 @@ TEST(ModelConfig, PresetsMatchDesign) {
   const ModelConfig base = resolve_model_config("transformer-base");
   EXPECT_EQ(base.d_model, 512);
   EXPECT_EQ(base.encoder_layers, 6);
+  const ModelConfig bart = resolve_model_config("bart-style");
+  EXPECT_EQ(bart.positions, Positions::Learned);
+  EXPECT_EQ(bart.norm, NormPlacement::Post);
+  EXPECT_TRUE(bart.embedding_norm);
+  EXPECT_EQ(bart.ffn_activation, Activation::Gelu);
+  const ModelConfig t5 = resolve_model_config("t5-style");
+  EXPECT_EQ(t5.positions, Positions::Relative);
+  EXPECT_EQ(t5.norm_type, NormType::RmsNorm);
+  EXPECT_EQ(t5.relative_buckets, 32);
+}
+
+TEST(ModelConfig, VariantsAreValidatedBeforeUse) {
+  ModelConfig c = resolve_model_config("transformer-small");
+  c.src_vocab_size = c.tgt_vocab_size = 50;
+  c.kv_heads = 3;  // does not divide 4
+  try {
+    c.validate("r.yaml");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("model.kv_heads 3 does not divide model.heads 4"),
+              std::string::npos)
+        << e.what();
+  }
+  c.kv_heads = 1;
+  EXPECT_NO_THROW(c.validate("r.yaml"));
+  c.positions = Positions::Rope;
+  c.heads = 2;
+  c.kv_heads = 0;
+  c.d_model = 6;  // head dimension 3: rope needs pairs
+  EXPECT_THROW(c.validate("r.yaml"), Error);
+  EXPECT_NE(error_of("positions: absolute\n").find("sinusoidal | learned | rope | alibi | relative"),
+            std::string::npos);
+}
+
+TEST(ModelConfig, PositionLimitOnlyForTables) {
+  ModelConfig c;
+  c.max_positions = 16;
+  EXPECT_EQ(c.position_limit(), 16);
+  c.positions = Positions::Learned;
+  EXPECT_EQ(c.position_limit(), 16);
+  for (auto p : {Positions::Rope, Positions::Alibi, Positions::Relative}) {
+    c.positions = p;
+    EXPECT_GT(c.position_limit(), 1 << 20);
+  }
 }
 
 TEST(ModelConfig, UnknownPresetSuggestsNearest) {
@@ -72,6 +116,11 @@ TEST(ModelConfig, YamlRoundTrip) {
   c.src_vocab_size = 100;
   c.tgt_vocab_size = 120;
   c.tie_embeddings = TieEmbeddings::Decoder;
+  c.kv_heads = 2;
+  c.positions = Positions::Relative;
+  c.norm_type = NormType::RmsNorm;
+  c.embedding_norm = true;
+  c.sliding_window = 8;
   ModelConfig back;
   parse_model_config(YAML::Load(model_config_to_yaml(c)), "rt", back);
   EXPECT_EQ(model_config_to_yaml(back), model_config_to_yaml(c));

@@ -58,6 +58,45 @@ TEST_P(KvCacheTest, ReorderFollowsParents) {
   test::expect_close(logits.row(2), alone(0, {1, 5}), 1e-5, 1e-5, "row 2");
 }
 
+// The same parity for every model variant; windows also check that the ring
+// cache holds only `window` positions.
+class VariantKvCacheTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(VariantKvCacheTest, IncrementalEqualsFullForward) {
+  Seq2Seq model(test::tiny_variant(GetParam()));
+  model.init(4);
+  // Longer targets than tiny_batch so windows wrap around their ring.
+  const Batch batch = make_batch({{3, 4, 5, 6, 7}, {8, 9, 10}},
+                                 {{3, 5, 7, 4, 6, 8, 10, 12, 11}, {4, 6, 8, 10, 12, 11}}, 0, 1, 2);
+  Matrix full;
+  model.forward(batch, full, nullptr, nullptr);
+  Matrix memory, logits;
+  model.encode(batch.src, batch.src_shape, memory);
+  DecoderState state;
+  model.start_decoding(memory, batch.src_shape, batch.tgt_shape.len, state);
+  const int n = batch.tgt_shape.batch, len = batch.tgt_shape.len;
+  for (int t = 0; t < len; ++t) {
+    Ids tokens(n);
+    for (int b = 0; b < n; ++b) tokens[b] = batch.tgt_in[b * len + t];
+    model.decode_step(tokens, state, logits);
+    if (t == 2) Decoder::reorder(state, {0, 1});  // a no-op reorder must keep the ring intact
+    for (int b = 0; b < n; ++b) {
+      if (t >= batch.tgt_shape.lengths[b]) continue;
+      test::expect_close(logits.row(b), full.row(b * len + t), 1e-5, 1e-5,
+                         GetParam() + " sentence " + std::to_string(b) + " step " + std::to_string(t));
+    }
+  }
+  const int window = model.config().sliding_window;
+  const int kv = model.config().kv_heads == 0 ? model.config().heads : model.config().kv_heads;
+  const Matrix& cached = state.layers[0].self.k[0];
+  EXPECT_EQ(cached.rows(), window > 0 ? std::min(window, len) : len);
+  EXPECT_EQ(cached.cols(), kv * model.config().d_model / model.config().heads);
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, VariantKvCacheTest,
+                         ::testing::ValuesIn(test::tiny_variant_names()),
+                         [](const auto& info) { return info.param; });
+
 INSTANTIATE_TEST_SUITE_P(Norms, KvCacheTest,
                          ::testing::Values(NormPlacement::Pre, NormPlacement::Post),
                          [](const auto& info) {

@@ -62,6 +62,53 @@ INSTANTIATE_TEST_SUITE_P(
         ModelCase{NormPlacement::Pre, TieEmbeddings::All, Activation::Gelu, 0.1f, "pre_tie_all_dropout"}),
     [](const auto& info) { return std::string(info.param.name); });
 
+// Every model variant (positions, GQA, windows, T5/BART styles): all
+// parameters, including position tables and biases, against finite differences.
+class VariantGradTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(VariantGradTest, EveryParameterMatchesFiniteDifferences) {
+  Seq2Seq model(test::tiny_variant(GetParam()));
+  model.init(5);
+  for (const auto& p : model.params())
+    if (p.param->is_vector) p.param->value.array() += test::random_matrix(1, p.param->value.cols(), 3, 0.1f).array();
+  const Batch batch = test::tiny_batch();
+  auto loss = [&] {
+    Matrix logits;
+    model.forward(batch, logits, nullptr, nullptr);
+    const auto s = label_smoothed_cross_entropy(logits, batch.tgt_out, 0, 0.1f, nullptr);
+    return s.loss_sum / s.tokens;
+  };
+  Seq2Seq::Cache cache;
+  Matrix logits, dlogits;
+  model.forward(batch, logits, &cache, nullptr);
+  const auto stats = label_smoothed_cross_entropy(logits, batch.tgt_out, 0, 0.1f, &dlogits);
+  dlogits /= static_cast<float>(stats.tokens);
+  model.zero_grad();
+  model.backward(batch, dlogits, cache);
+  for (const auto& p : model.params())
+    test::check_gradient(p.param->value, p.param->grad, loss, p.name, 2e-3f, 1e-3, 3e-2, 12);
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, VariantGradTest, ::testing::ValuesIn(test::tiny_variant_names()),
+                         [](const auto& info) { return info.param; });
+
+TEST(Seq2Seq, VariantsHaveTheirParameters) {
+  auto names = [](const std::string& variant) {
+    Seq2Seq m(test::tiny_variant(variant));
+    std::string all;
+    for (const auto& p : m.params()) all += p.name + " ";
+    return all;
+  };
+  EXPECT_NE(names("learned").find("encoder/embed_positions/weight"), std::string::npos);
+  EXPECT_NE(names("relative").find("decoder/relative_attention_bias/weight"), std::string::npos);
+  EXPECT_NE(names("bart").find("encoder/layernorm_embedding/weight"), std::string::npos);
+  EXPECT_EQ(names("t5").find("layer_norm/bias"), std::string::npos) << "RMS norm has no bias";
+  EXPECT_EQ(names("rope").find("embed_positions"), std::string::npos);
+  Seq2Seq gqa(test::tiny_variant("gqa_kv1"));
+  for (const auto& p : gqa.params())
+    if (p.name == "decoder/layers/0/self_attn/k_proj/weight") EXPECT_EQ(p.param->value.rows(), 8);
+}
+
 TEST(Seq2Seq, TyingSharesOneTensor) {
   auto count = [](TieEmbeddings tie) {
     Seq2Seq m(test::tiny_config(NormPlacement::Pre, tie, Activation::Relu));

@@ -208,3 +208,45 @@ TEST(Options, RejectBadValues) {
 
 }  // namespace
 }  // namespace tandem
+
+namespace tandem {
+namespace {
+
+// Models whose positions are relative (rope, alibi, T5 buckets) have no table
+// to run out of: a source and an output far longer than max_positions (which
+// here stands for the longest training sequence) decode without error.
+TEST(BeamSearch, RelativePositionModelsDecodeBeyondTrainingLengths) {
+  for (const std::string variant : {"rope", "alibi", "relative"}) {
+    ModelConfig c = test::tiny_variant(variant);
+    c.max_positions = 8;
+    Seq2Seq model(c);
+    model.init(3);
+    Ids src;
+    for (int i = 0; i < 40; ++i) src.push_back(3 + i % 8);
+    src.push_back(2);
+    SearchOptions o;
+    o.beam = 3;
+    o.min_len = 50;  // force long outputs: 50 tokens at least, far past 8
+    o.max_len_a = 2.f;
+    const auto result = decode_batch(model, {src}, o, kIds);
+    ASSERT_EQ(result.size(), 1u) << variant;
+    EXPECT_GE(result[0][0].tokens.size(), 50u) << variant;
+    EXPECT_TRUE(std::isfinite(result[0][0].score)) << variant;
+  }
+  // A sinusoidal model refuses instead, naming the limit.
+  ModelConfig c = test::tiny_config(NormPlacement::Pre, TieEmbeddings::Decoder, Activation::Gelu);
+  c.max_positions = 8;
+  Seq2Seq model(c);
+  model.init(3);
+  try {
+    Matrix memory;
+    Ids src(20, 3);
+    model.encode(src, SeqShape{1, 20, {20}}, memory);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("exceeds max_positions 8"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace tandem
