@@ -78,7 +78,8 @@ TEST_P(ParityTest, MatchesPyTorch) {
               logits_err, loss_err, worst_grad, worst_name.c_str());
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, ParityTest, ::testing::Values("pre", "post", "tied"));
+INSTANTIATE_TEST_SUITE_P(Fixtures, ParityTest,
+                         ::testing::Values("pre", "post", "tied", "rope", "alibi", "gqa", "t5"));
 
 }  // namespace
 }  // namespace tandem
