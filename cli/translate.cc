@@ -1,6 +1,11 @@
 // cli/translate.cc: `tandem translate -m MODEL.h5 [-i IN] [-o OUT]`: one output
 // line per input line, in input order, decoded in length-sorted batches.
+// --alignment appends Moses-style word alignments; --attention writes the
+// cross-attention weights of every line to HDF5 (layout in docs/model_file.md).
 #include <iostream>
+
+#include "io/atomic_file.h"
+#include "io/hdf5.h"
 
 #include "cli/commands.h"
 #include "cli/decode_options.h"
@@ -12,11 +17,49 @@
 
 namespace tandem::cli {
 
+namespace {
+
+std::string joined(const std::vector<std::string>& pieces) {
+  std::string s;
+  for (const auto& p : pieces) s += (s.empty() ? "" : " ") + p;
+  return s;
+}
+
+// /lines/<i>/weights [target pieces + EOS, source pieces + EOS] (float32),
+// source_pieces / target_pieces (space-separated), source_words / target_words
+// (word index of each piece), for the best hypothesis of each line. Empty lines
+// and lines translated in pieces have no group.
+void write_attention(const std::string& path,
+                     const std::vector<std::vector<TextHypothesis>>& results) {
+  write_atomically(path, [&](const std::string& tmp) {
+    const H5File f = H5File::create(tmp);
+    f.set_attr("format", "tandem-attention");
+    for (size_t i = 0; i < results.size(); ++i) {
+      const AttentionRecord& a = results[i][0].attention;
+      if (a.weights.size() == 0) continue;
+      const std::string g = "/lines/" + std::to_string(i) + "/";
+      f.write_floats(g + "weights", {static_cast<hsize_t>(a.weights.rows()),
+                                     static_cast<hsize_t>(a.weights.cols())}, a.weights.data());
+      f.write_string(g + "source_pieces", joined(a.source_pieces));
+      f.write_string(g + "target_pieces", joined(a.target_pieces));
+      f.write_int64s(g + "source_words", std::vector<int64_t>(a.source_words.begin(), a.source_words.end()));
+      f.write_int64s(g + "target_words", std::vector<int64_t>(a.target_words.begin(), a.target_words.end()));
+    }
+  });
+}
+
+}  // namespace
+
 int run_translate(int argc, char** argv) {
   po::options_description io("input/output");
   io.add_options()("model,m", po::value<std::string>()->required(), "model file (HDF5)")(
       "input,i", po::value<std::string>()->default_value("-"), "source text, one sentence per line (- = stdin)")(
-      "output,o", po::value<std::string>()->default_value("-"), "translations (- = stdout)");
+      "output,o", po::value<std::string>()->default_value("-"), "translations (- = stdout)")(
+      "alignment", po::bool_switch(),
+      "append ` ||| i-j ...` word alignments: target word j to the source word i its\n"
+      "decoding step attended to most (last decoder layer, mean over heads)")(
+      "attention", po::value<std::string>(),
+      "write each line's cross-attention weights (target x source pieces) to this HDF5 file");
   po::options_description all = decode_command_options(io);
   po::variables_map vm;
   if (!parse_command_line(argc, argv, "tandem translate -m MODEL.h5 [-i IN] [-o OUT] [options]",
@@ -28,6 +71,9 @@ int run_translate(int argc, char** argv) {
 
   LoadedModel m = load_for_decoding(vm["model"].as<std::string>());
   apply_decode_options(vm, m.decode);
+  const bool alignment = vm["alignment"].as<bool>();
+  const std::string attention_path = vm.count("attention") ? vm["attention"].as<std::string>() : "";
+  m.decode.search.record_attention = alignment || !attention_path.empty();
   const auto lines = read_lines(vm["input"].as<std::string>());
   Progress progress(vm["progress"].as<bool>() || Progress::stderr_is_terminal(), "sentences");
   const Translator translator(*m.model, *m.source, *m.target, m.decode.search, m.decode.batch_tokens);
@@ -45,12 +91,19 @@ int run_translate(int argc, char** argv) {
   write_output(vm["output"].as<std::string>(), [&](std::ostream& out) {
     for (size_t i = 0; i < results.size(); ++i) {
       if (!nbest) {
-        out << results[i][0].text << "\n";
+        out << results[i][0].text;
+        if (alignment) out << " ||| " << results[i][0].alignment;
+        out << "\n";
         continue;
       }
-      for (const auto& h : results[i]) out << i << " ||| " << h.text << " ||| " << h.score << "\n";
+      for (const auto& h : results[i]) {
+        out << i << " ||| " << h.text << " ||| " << h.score;
+        if (alignment) out << " ||| " << h.alignment;
+        out << "\n";
+      }
     }
   });
+  if (!attention_path.empty()) write_attention(attention_path, results);
   return 0;
 }
 

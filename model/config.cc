@@ -78,6 +78,18 @@ StackConfig ModelConfig::encoder_stack() const { return stack(*this, encoder_lay
 StackConfig ModelConfig::decoder_stack() const { return stack(*this, decoder_layers); }
 
 void ModelConfig::validate(const std::string& where) const {
+  validate_architecture(where);
+  TANDEM_CHECK(src_vocab_size > 0 && tgt_vocab_size > 0)
+      << where << ": model vocabulary sizes must be set (src_vocab_size " << src_vocab_size
+      << ", tgt_vocab_size " << tgt_vocab_size << ")";
+  TANDEM_CHECK(tie_embeddings != TieEmbeddings::All || src_vocab_size == tgt_vocab_size)
+      << where << ": model.tie_embeddings all needs one joint vocabulary, got src "
+      << src_vocab_size << " and tgt " << tgt_vocab_size;
+  TANDEM_CHECK(pad_id >= 0 && pad_id < std::min(src_vocab_size, tgt_vocab_size))
+      << where << ": model.pad_id " << pad_id << " is outside the vocabulary";
+}
+
+void ModelConfig::validate_architecture(const std::string& where) const {
   TANDEM_CHECK(d_model % heads == 0)
       << where << ": model.d_model " << d_model << " is not divisible by model.heads " << heads;
   TANDEM_CHECK((d_model / heads) % 2 == 0 || positions != Positions::Rope)
@@ -88,14 +100,6 @@ void ModelConfig::validate(const std::string& where) const {
   TANDEM_CHECK(positions != Positions::Relative || relative_max_distance > relative_buckets / 2)
       << where << ": model.relative_max_distance " << relative_max_distance
       << " must exceed half of model.relative_buckets " << relative_buckets;
-  TANDEM_CHECK(src_vocab_size > 0 && tgt_vocab_size > 0)
-      << where << ": model vocabulary sizes must be set (src_vocab_size " << src_vocab_size
-      << ", tgt_vocab_size " << tgt_vocab_size << ")";
-  TANDEM_CHECK(tie_embeddings != TieEmbeddings::All || src_vocab_size == tgt_vocab_size)
-      << where << ": model.tie_embeddings all needs one joint vocabulary, got src "
-      << src_vocab_size << " and tgt " << tgt_vocab_size;
-  TANDEM_CHECK(pad_id >= 0 && pad_id < std::min(src_vocab_size, tgt_vocab_size))
-      << where << ": model.pad_id " << pad_id << " is outside the vocabulary";
 }
 
 void parse_model_config(const YAML::Node& node, const std::string& where, ModelConfig& c) {

@@ -51,6 +51,9 @@ struct ModelConfig {
   StackConfig decoder_stack() const;
   // Throws when fields do not fit together (e.g. d_model % heads != 0).
   void validate(const std::string& where) const;
+  // The same without the vocabulary fields: what a recipe can check before
+  // any vocabulary is trained.
+  void validate_architecture(const std::string& where) const;
 };
 
 // `node` is a YAML mapping; `where` names the source for messages ("configs/x.yaml").

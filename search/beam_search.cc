@@ -16,6 +16,7 @@ constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 struct OpenHypothesis {
   Ids tokens;
   double log_prob = 0;
+  std::vector<Eigen::VectorXf> attention;  // record_attention only
 };
 
 // One sentence being decoded; its open hypotheses are consecutive decoder rows.
@@ -61,9 +62,11 @@ void apply_constraints(float* logp, int vocab, const Ids& tokens, int max_len,
   }
 }
 
-Hypothesis finish(const Ids& tokens, double log_prob, float alpha) {
+Hypothesis finish(const Ids& tokens, double log_prob, float alpha,
+                  std::vector<Eigen::VectorXf> attention = {}) {
   Hypothesis h;
   h.tokens = tokens;
+  h.attention = std::move(attention);
   h.log_prob = static_cast<float>(log_prob);
   h.score = static_cast<float>(log_prob / length_penalty(alpha, static_cast<int>(tokens.size()) + 1));
   return h;
@@ -169,9 +172,11 @@ std::vector<std::vector<Hypothesis>> greedy(const Seq2Seq& model, const std::vec
   for (int b = 0; b < n; ++b) sentence[b] = b;
   Ids last(n, ids.bos);
   Matrix logits;
+  std::vector<Eigen::VectorXf> weights;
+  auto* record = o.record_attention ? &weights : nullptr;
   const bool sampling = o.sampling != Sampling::None;
   while (!sentence.empty()) {
-    model.decode_step(last, state, logits);
+    model.decode_step(last, state, logits, record);
     Matrix raw = sampling ? logits : Matrix();
     log_softmax_rows(logits);
     const int vocab = static_cast<int>(logits.cols());
@@ -191,8 +196,10 @@ std::vector<std::vector<Hypothesis>> greedy(const Seq2Seq& model, const std::vec
         token = static_cast<int>(std::max_element(row, row + vocab) - row);
       }
       open[r].log_prob += row[token];
+      if (record) open[r].attention.push_back(std::move(weights[r]));
       if (token == ids.eos) {
-        results[sentence[r]].push_back(finish(open[r].tokens, open[r].log_prob, o.length_penalty));
+        results[sentence[r]].push_back(finish(open[r].tokens, open[r].log_prob, o.length_penalty,
+                                              std::move(open[r].attention)));
       } else {
         open[r].tokens.push_back(token);
         keep.push_back(r);
@@ -232,8 +239,19 @@ std::vector<std::vector<Hypothesis>> beam(const Seq2Seq& model, const std::vecto
   Matrix logits;
   std::vector<std::pair<float, int>> row_top;
   std::vector<Candidate> cands;
+  std::vector<Eigen::VectorXf> weights;
+  auto* record = o.record_attention ? &weights : nullptr;
+  // The parent's attention history plus this step's row (record_attention only).
+  auto history = [&](const OpenHypothesis& parent, int row) {
+    std::vector<Eigen::VectorXf> a;
+    if (!record) return a;
+    a.reserve(parent.attention.size() + 1);
+    a = parent.attention;
+    a.push_back(weights[row]);
+    return a;
+  };
   while (true) {
-    model.decode_step(last, state, logits);
+    model.decode_step(last, state, logits, record);
     log_softmax_rows(logits);
     const int vocab = static_cast<int>(logits.cols());
     std::vector<int> parents;
@@ -258,9 +276,10 @@ std::vector<std::vector<Hypothesis>> beam(const Seq2Seq& model, const std::vecto
       for (const auto& c : cands) {
         const OpenHypothesis& parent = s.open[c.row];
         if (c.token == ids.eos) {
-          s.finished.push_back(finish(parent.tokens, c.score, final_lp_alpha));
+          s.finished.push_back(finish(parent.tokens, c.score, final_lp_alpha,
+                                      history(parent, row + c.row)));
         } else if (static_cast<int>(next.size()) < k) {
-          OpenHypothesis h{parent.tokens, c.score};
+          OpenHypothesis h{parent.tokens, c.score, history(parent, row + c.row)};
           h.tokens.push_back(c.token);
           next.push_back(std::move(h));
           parents.push_back(row + c.row);

@@ -22,6 +22,10 @@ struct Hypothesis {
   Ids tokens;           // output tokens, without BOS and EOS
   float score = 0;      // length-normalized (what hypotheses are ranked by)
   float log_prob = 0;   // sum of token log-probabilities, EOS included
+  // With SearchOptions::record_attention: per output step (EOS included), the
+  // last decoder layer's cross-attention over the source tokens (EOS included),
+  // averaged over heads.
+  std::vector<Eigen::VectorXf> attention;
 };
 
 struct SpecialIds {

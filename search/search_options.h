@@ -25,6 +25,8 @@ struct SearchOptions {
   float top_p = 1.f;
   float temperature = 1.f;
   uint64_t seed = 1;
+  // Keep each hypothesis' cross-attention (last decoder layer, mean over heads).
+  bool record_attention = false;
 };
 
 }  // namespace tandem

@@ -1,6 +1,7 @@
 #include "search/translator.h"
 
 #include "core/error.h"
+#include "search/alignment.h"
 #include "search/batching.h"
 
 namespace tandem {
@@ -18,6 +19,18 @@ Translator::Translator(const Seq2Seq& model, const Tokenizer& source, const Toke
       << model.config().tgt_vocab_size;
 }
 
+void Translator::attach_attention(const Ids& source, const Hypothesis& h,
+                                  TextHypothesis& out) const {
+  AttentionRecord& a = out.attention;
+  for (size_t i = 0; i + 1 < source.size(); ++i) a.source_pieces.push_back(source_.piece(source[i]));
+  for (int id : h.tokens) a.target_pieces.push_back(target_.piece(id));
+  a.source_words = word_of_pieces(a.source_pieces);
+  a.target_words = word_of_pieces(a.target_pieces);
+  a.weights.resize(static_cast<Eigen::Index>(h.attention.size()), static_cast<Eigen::Index>(source.size()));
+  for (size_t t = 0; t < h.attention.size(); ++t) a.weights.row(t) = h.attention[t].transpose();
+  out.alignment = moses_alignment(h.attention, a.source_words, a.target_words);
+}
+
 std::vector<std::vector<TextHypothesis>> Translator::translate(
     const std::vector<std::string>& lines, const Progress& progress, const Warn& warn) const {
   // Segments: whole lines, or pieces of lines too long for the model.
@@ -33,14 +46,16 @@ std::vector<std::vector<TextHypothesis>> Translator::translate(
     if (lines[i].empty()) continue;
     const Ids ids = source_.encode(lines[i]);
     if (ids.empty()) continue;  // only whitespace
-    const int n = (static_cast<int>(ids.size()) + limit - 1) / limit;
+    // 64-bit: without a position table the limit is INT_MAX.
+    const int n = static_cast<int>((static_cast<int64_t>(ids.size()) + limit - 1) / limit);
     if (n > 1 && warn)
       warn("line " + std::to_string(i + 1) + ": " + std::to_string(ids.size()) +
            " tokens exceed the model's " + std::to_string(limit) +
            " source positions; translated as " + std::to_string(n) + " pieces joined by a space");
     for (int p = 0; p < n; ++p) {
-      Segment s{static_cast<int>(i), Ids(ids.begin() + p * limit,
-                                         ids.begin() + std::min<size_t>(ids.size(), (p + 1) * limit))};
+      const size_t begin = static_cast<size_t>(p) * limit;
+      const size_t end = std::min(ids.size(), begin + limit);
+      Segment s{static_cast<int>(i), Ids(ids.begin() + begin, ids.begin() + end)};
       s.ids.push_back(source_.eos_id());
       segments.push_back(std::move(s));
     }
@@ -82,10 +97,17 @@ std::vector<std::vector<TextHypothesis>> Translator::translate(
       continue;
     }
     if (whole) {
-      for (const auto& h : outputs[s])
+      for (const auto& h : outputs[s]) {
         out.push_back({target_.decode(h.tokens), h.score, static_cast<int>(h.tokens.size())});
+        if (options_.record_attention) attach_attention(segments[s].ids, h, out.back());
+      }
     } else {  // a piece: append its best output to the line's single hypothesis
-      if (out.empty()) out.push_back({});
+      if (out.empty()) {
+        out.push_back({});
+        if (options_.record_attention && warn)
+          warn("line " + std::to_string(segments[s].line + 1) +
+               ": translated in pieces; no alignment or attention for it");
+      }
       const auto& best = outputs[s][0];
       const std::string text = target_.decode(best.tokens);
       out[0].text += (out[0].text.empty() || text.empty() ? "" : " ") + text;

@@ -15,10 +15,21 @@
 
 namespace tandem {
 
+// Cross-attention of one translated line (SearchOptions::record_attention).
+struct AttentionRecord {
+  Matrix weights;                           // [target pieces + EOS, source pieces + EOS]
+  std::vector<std::string> source_pieces;   // EOS excluded
+  std::vector<std::string> target_pieces;
+  std::vector<int> source_words, target_words;  // word index of each piece
+};
+
 struct TextHypothesis {
   std::string text;
   float score = 0;
   int tokens = 0;  // output tokens, EOS excluded
+  // record_attention only, and only for lines translated in one piece:
+  std::string alignment;  // Moses "i-j" word pairs (search/alignment.h)
+  AttentionRecord attention;
 };
 
 struct TranslateStats {
@@ -46,6 +57,8 @@ class Translator {
   }
 
  private:
+  void attach_attention(const Ids& source, const Hypothesis& h, TextHypothesis& out) const;
+
   const Seq2Seq& model_;
   const Tokenizer& source_;
   const Tokenizer& target_;

@@ -37,6 +37,7 @@ int Tokenizer::vocab_size() const { return sp_->GetPieceSize(); }
 int Tokenizer::pad_id() const { return sp_->pad_id(); }
 int Tokenizer::bos_id() const { return sp_->bos_id(); }
 int Tokenizer::eos_id() const { return sp_->eos_id(); }
+std::string Tokenizer::piece(int id) const { return sp_->IdToPiece(id); }
 int Tokenizer::unk_id() const { return sp_->unk_id(); }
 
 }  // namespace tandem

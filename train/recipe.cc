@@ -264,6 +264,7 @@ Recipe load_recipe(const std::string& path, const RecipeOverrides& overrides) {
       parse_model_config(fields, path, r.model);
     }
   }
+  r.model.validate_architecture(path + ": model");
   parse_train(f, r.training, path);
   r.decode.batch_tokens = r.training.batch_tokens;
   if (f.has("decode")) parse_decode_config(f.node("decode"), path, r.decode);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <sstream>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -175,6 +176,8 @@ void Trainer::print_plan() const {
   std::printf("  vocabulary:       %d source, %d target pieces (%s)\n", config_.src_vocab_size,
               config_.tgt_vocab_size, vocab_.joint ? "joint" : "separate");
   std::printf("  model:            %s, %.2fM parameters\n", r_.model_source.c_str(), params / 1e6);
+  std::istringstream model_yaml(model_config_to_yaml(config_));
+  for (std::string line; std::getline(model_yaml, line);) std::printf("    %s\n", line.c_str());
   std::printf("  train pairs:      %zu (skipped %d empty, %d over max_len %d)\n", train_.src.size(),
               train_.skipped_empty, train_.skipped_long, t_.max_len);
   std::printf("  batches/epoch:    %zu (budget %d tokens, %.0f%% of padded tokens are real)\n", batches_.size(),

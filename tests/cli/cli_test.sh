@@ -78,5 +78,44 @@ grep -q '"name": "BLEU", "score": 100.0000, "signature": "nrefs:1|case:mixed|eff
   && grep -q '"name": "TER", "score": 0.0000' "$tmp/score.json" && pass "score json" || fail "score json: $(cat "$tmp/score.json")"
 expect_error "score: unknown metric" "unknown metric \"blue\"" "$tandem" score -r "$tmp/ref.txt" -i "$tmp/ref.txt" -m blue
 
+# --- model variants (issue #6) ---
+"$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/in.txt" --alignment --attention "$tmp/att.h5" >"$tmp/al.txt" 2>"$tmp/err"
+[ $? -eq 0 ] && [ "$(wc -l <"$tmp/al.txt")" -eq 3 ] && head -1 "$tmp/al.txt" | grep -q ' ||| \([0-9]*-[0-9]*\)\?' \
+  && /usr/bin/python3 "$(dirname "$0")/check_alignment.py" "$tmp/al.txt" "$tmp/att.h5" >/dev/null 2>"$tmp/err" \
+  && pass "alignment equals the argmax of the --attention weights" || fail "alignment: $(cat "$tmp/err" "$tmp/al.txt")"
+cut -d'|' -f1 "$tmp/al.txt" | sed 's/ $//' | cmp -s - "$tmp/out.txt" \
+  && pass "--alignment leaves the translations unchanged" || fail "alignment changed the text"
+for variant in "positions: rope" "positions: alibi" "positions: relative"; do
+  { cat "$(dirname "$0")/tiny.yaml"; echo "$variant"; echo "kv_heads: 1"; } >"$tmp/variant.yaml"
+  "$tandem" init -c "$tmp/variant.yaml" --vocab "$tmp/spm.model" -o "$tmp/variant.h5" 2>/dev/null
+  echo "$long" | "$tandem" translate -m "$tmp/variant.h5" --max-len-a 0 --max-len-b 60 >"$tmp/long.txt" 2>"$tmp/err"
+  [ $? -eq 0 ] && [ "$(wc -l <"$tmp/long.txt")" -eq 1 ] && [ -s "$tmp/long.txt" ] && [ "$(wc -w <"$tmp/long.txt")" -gt 0 ] \
+    && ! grep -q "pieces" "$tmp/err" \
+    && pass "$variant: a line past max_positions decodes whole" || fail "$variant long line: $(cat "$tmp/err")"
+done
+"$tandem" info "$tmp/variant.h5" | grep -q "self-attention:  64 bytes per target token (1 layers x keys+values x 1 kv heads x 8 dims)" \
+  && pass "info shows the cache size per token" || fail "info cache: $("$tandem" info "$tmp/variant.h5" | tail -3)"
+{ cat "$(dirname "$0")/tiny.yaml"; echo "kv_heads: 3"; } >"$tmp/bad.yaml"
+expect_error "init: kv_heads not dividing heads" "model.kv_heads 3 does not divide model.heads 2" \
+  "$tandem" init -c "$tmp/bad.yaml" --vocab "$tmp/spm.model" -o "$tmp/x.h5"
+# Recipes take the variants from --set on top of a preset, checked before any work.
+head -200 "$tmp/text.txt" >"$tmp/train.src"; head -200 "$tmp/text.txt" >"$tmp/train.tgt"
+cat >"$tmp/recipe.yaml" <<EOR
+name: variant-test
+data:
+  train: {src: train.src, tgt: train.tgt}
+  valid: {src: train.src, tgt: train.tgt}
+vocab: {type: unigram, size: 60, joint: true}
+model: transformer-small
+train: {max_updates: 2, batch_tokens: 256, valid_every: 2, valid_sentences: 4}
+output: $tmp/run
+EOR
+"$tandem" train "$tmp/recipe.yaml" --data-root "$tmp" --dry-run --set model.positions=rope --set model.kv_heads=1 \
+  --set model.sliding_window=8 >"$tmp/plan.txt" 2>&1 \
+  && grep -q "positions: rope" "$tmp/plan.txt" && grep -q "kv_heads: 1" "$tmp/plan.txt" \
+  && pass "train --set model.positions=rope --set model.kv_heads=1" || fail "train --set variants: $(tail -5 "$tmp/plan.txt")"
+expect_error "train: kv_heads 3 rejected before training" "model.kv_heads 3 does not divide model.heads 4" \
+  "$tandem" train "$tmp/recipe.yaml" --data-root "$tmp" --dry-run --set model.kv_heads=3
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
