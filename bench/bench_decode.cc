@@ -4,7 +4,8 @@
 // forced after), so that tandem and the PyTorch script do the same work.
 // Sentences are decoded in input order in groups of --batch-size.
 //   bench_decode MODEL.h5 INPUT.txt BEAM BATCH_SIZE THREADS OUT_LEN [MAX_SENTENCES]
-// Prints one tab-separated line: sentences, seconds, sentences/s, generated tok/s, peak RSS MB.
+// Prints one tab-separated line: sentences, seconds, sentences/s, generated tok/s, peak RSS MB,
+// decoder self-attention cache bytes per hypothesis and target token.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -53,7 +54,8 @@ int main(int argc, char** argv) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
-  std::printf("%zu\t%.2f\t%.1f\t%.0f\t%.0f\n", sources.size(), seconds, sources.size() / seconds,
-              generated / seconds, ru.ru_maxrss / 1024.0);
+  std::printf("%zu\t%.2f\t%.1f\t%.0f\t%.0f\t%lld\n", sources.size(), seconds, sources.size() / seconds,
+              generated / seconds, ru.ru_maxrss / 1024.0,
+              static_cast<long long>(model->config().self_cache_bytes_per_token()));
   return 0;
 }

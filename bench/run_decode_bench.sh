@@ -24,7 +24,7 @@ for threads in 1 2; do
     set -- $cfg
     t=$(./build/bench_decode "$work/m.h5" "$input" "$2" "$3" "$threads" "$out_len" "$4")
     p=$(/usr/bin/python3 bench/torch_decode.py "$work/m.h5" "$input" "$2" "$3" "$threads" "$out_len" "$4")
-    IFS=$'\t' read -r n ts tsent ttok trss <<<"$t"
+    IFS=$'\t' read -r n ts tsent ttok trss _ <<<"$t"
     IFS=$'\t' read -r _ ps psent ptok prss <<<"$p"
     ratio=$(awk -v a="$ttok" -v b="$ptok" 'BEGIN { printf "%.2f", a / b }')
     echo "| $1 | $threads | $n | $tsent | $ttok | $trss | $psent | $ptok | $prss | $ratio |"
