@@ -47,7 +47,7 @@ void MultiHeadAttention::init(Rng& rng) {
 bool MultiHeadAttention::use_tiled(int key_len, bool dropout_on) const {
   if (dropout_on) return false;
   const AttentionImpl impl = attention_impl();
-  return impl == AttentionImpl::Tiled || (impl == AttentionImpl::Auto && key_len > kTile);
+  return impl == AttentionImpl::Tiled || (impl == AttentionImpl::Auto && key_len > kTiledFromKeys);
 }
 
 HeadGeometry MultiHeadAttention::geometry(int key_length, const Cache& c, int head) const {

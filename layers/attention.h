@@ -23,10 +23,13 @@ namespace tandem {
 
 enum class AttentionKind { Bidirectional, Causal, Cross };
 
-// Which implementation forward/backward use. Auto: tiled once the keys exceed
-// one tile, plain below that (identical work there); attention dropout always
-// uses the plain path, whose probabilities it needs.
+// Which implementation forward/backward use. Auto: tiled beyond
+// kTiledFromKeys keys, plain up to there, where it is up to 1.2x faster and its
+// [Lq, Lk] probabilities are small (bench/RESULTS.md: equal speed from ~1k keys,
+// 0.12 vs 512 MB of workspace at 4096). Attention dropout always uses the plain
+// path, whose probabilities it needs.
 enum class AttentionImpl { Auto, Plain, Tiled };
+constexpr int kTiledFromKeys = 512;
 void set_attention_impl(AttentionImpl impl);  // process-wide; for tests and benchmarks
 AttentionImpl attention_impl();
 
