@@ -246,6 +246,7 @@ bool Trainer::train_one_update() {
     model_->backward(batch, dlogits, cache);
   }
   state_.rng_counter = rng.counter();
+  if (options_.after_backward) options_.after_backward(state_.update + 1, model_->params());
   double gnorm = gradient_norm(model_->params());
   if (!std::isfinite(loss) || !std::isfinite(gnorm)) {
     ++state_.nonfinite_in_a_row;

@@ -3,6 +3,7 @@
 // the final self-contained model file, and test-set scores.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -13,6 +14,10 @@ namespace tandem {
 struct TrainOptions {
   bool resume = false;   // continue from RUN/checkpoints/last.h5
   bool dry_run = false;  // check everything, print the plan, train nothing
+  // Called after each backward (before the finiteness check) with the number
+  // of the update being attempted (1-based; a skipped update is attempted
+  // again) and the parameters; tests use it to plant NaN gradients.
+  std::function<void(long long update, const ParamList& params)> after_backward;
 };
 
 // Returns the test results (e.g. {"test_bleu": 36.1, "test_chrf": 62.0}).

@@ -6,11 +6,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 
 #include "../model/tiny_model.h"
 #include "../test_util.h"
+#include "core/error.h"
 #include "core/rng.h"
 #include "core/threads.h"
 #include "io/hdf5.h"
@@ -129,6 +132,49 @@ TEST_F(TrainerTest, VariantsLearnToCopy) {
     const auto results = train_recipe(load_recipe(path, overrides), {});
     EXPECT_GE(results.at("test_bleu"), min_bleu[i]) << variants[i][0];
   }
+  set_threads(0);
+}
+
+long long checkpoint_update(const std::string& path) {
+  return state_from_yaml(H5File::open_read(path).read_string("/train/state"), path).update;
+}
+
+std::vector<Matrix> params_of(const std::string& checkpoint);
+
+// A NaN gradient skips its update (the run goes on and still reaches
+// max_updates); five in a row stop the run with an error, and the checkpoint
+// on disk stays the last good one.
+TEST_F(TrainerTest, NonFiniteGradientsSkipThenStop) {
+  set_threads(1);
+  const std::string d = *dir_;
+  // NaN into the gradient on attempts first..last (a skipped update is retried
+  // with the next batch under the same update number, so count attempts).
+  auto plant_nan = [](int first, int last) {
+    TrainOptions o;
+    auto attempt = std::make_shared<int>(0);
+    o.after_backward = [=](long long, const ParamList& params) {
+      ++*attempt;
+      if (*attempt >= first && *attempt <= last) params[0].param->grad(0, 0) = NAN;
+    };
+    return o;
+  };
+  // Attempts 5 and 6 are skipped: 30 updates still happen, two batches later.
+  train_recipe(load(d, "skip", recipe_yaml(d + "/data", d + "/skip", 30, 0.f, 10)), plant_nan(5, 6));
+  EXPECT_EQ(checkpoint_update(d + "/skip/checkpoints/last.h5"), 30);
+
+  // From attempt 14 on every gradient is NaN: an error after 5 tries; last.h5 is
+  // the checkpoint of update 10 and loads.
+  const Recipe r = load(d, "diverge", recipe_yaml(d + "/data", d + "/diverge", 30, 0.f, 10));
+  try {
+    train_recipe(r, plant_nan(14, 1000));
+    FAIL() << "expected the run to stop";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("5 updates in a row with a non-finite loss or gradient"),
+              std::string::npos) << e.what();
+  }
+  const std::string last = d + "/diverge/checkpoints/last.h5";
+  EXPECT_EQ(checkpoint_update(last), 10);
+  for (const Matrix& m : params_of(last)) EXPECT_TRUE(m.allFinite());
   set_threads(0);
 }
 
