@@ -250,8 +250,8 @@ bool Trainer::train_one_update() {
   double gnorm = gradient_norm(model_->params());
   if (!std::isfinite(loss) || !std::isfinite(gnorm)) {
     ++state_.nonfinite_in_a_row;
-    log_->message("update " + std::to_string(state_.update + 1) + ": non-finite loss or gradient (loss " +
-                  std::to_string(loss) + ", grad norm " + std::to_string(gnorm) + "); batch skipped");
+    log_->message("update " + std::to_string(state_.update + 1) + ": non-finite loss or gradient (loss per token " +
+                  std::to_string(loss / static_cast<double>(tokens)) + ", grad norm " + std::to_string(gnorm) + "); batch skipped");
     TANDEM_CHECK(state_.nonfinite_in_a_row < 5)
         << "training diverged: 5 updates in a row with a non-finite loss or gradient (at update "
         << state_.update << "); the last checkpoint is intact (" << ckpt_dir_ << "/last.h5)";
