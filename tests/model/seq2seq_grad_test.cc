@@ -18,38 +18,45 @@ struct ModelCase {
   const char* name;
 };
 
+// Builds the model, gives norms and biases non-trivial values (so their
+// gradients are exercised), and checks sampled entries of every parameter's
+// gradient of the mean label-smoothed loss against central differences.
+// With dropout on, every loss evaluation replays the same masks.
+void check_every_parameter(const ModelConfig& config) {
+  Seq2Seq model(config);
+  model.init(5);
+  for (const auto& p : model.params())
+    if (p.param->is_vector) p.param->value.array() += test::random_matrix(1, p.param->value.cols(), 3, 0.1f).array();
+  const Batch batch = test::tiny_batch();
+  const bool train = config.dropout > 0 || config.attention_dropout > 0;
+  auto run = [&](Matrix& logits, Seq2Seq::Cache* cache) {
+    Rng rng(42);
+    model.forward(batch, logits, cache, train ? &rng : nullptr);
+  };
+  auto loss = [&] {
+    Matrix logits;
+    run(logits, nullptr);
+    const auto s = label_smoothed_cross_entropy(logits, batch.tgt_out, 0, 0.1f, nullptr);
+    return s.loss_sum / s.tokens;
+  };
+  Seq2Seq::Cache cache;
+  Matrix logits, dlogits;
+  run(logits, &cache);
+  const auto stats = label_smoothed_cross_entropy(logits, batch.tgt_out, 0, 0.1f, &dlogits);
+  dlogits /= static_cast<float>(stats.tokens);
+  model.zero_grad();
+  model.backward(batch, dlogits, cache);
+  for (const auto& p : model.params())
+    test::check_gradient(p.param->value, p.param->grad, loss, p.name, 2e-3f, 1e-3, 3e-2, 12);
+}
+
 class Seq2SeqGradTest : public ::testing::TestWithParam<ModelCase> {};
 
 TEST_P(Seq2SeqGradTest, EveryParameterMatchesFiniteDifferences) {
   const auto mc = GetParam();
   ModelConfig config = test::tiny_config(mc.norm, mc.tie, mc.act);
   config.dropout = config.attention_dropout = mc.dropout;
-  Seq2Seq model(config);
-  model.init(5);
-  // Give norms and biases non-trivial values so their gradients are exercised.
-  for (const auto& p : model.params())
-    if (p.param->is_vector) p.param->value.array() += test::random_matrix(1, p.param->value.cols(), 3, 0.1f).array();
-  const Batch batch = test::tiny_batch();
-  const bool train = mc.dropout > 0;
-
-  auto loss = [&] {
-    Rng rng(42);
-    Matrix logits;
-    model.forward(batch, logits, nullptr, train ? &rng : nullptr);
-    const auto s = label_smoothed_cross_entropy(logits, batch.tgt_out, 0, 0.1f, nullptr);
-    return s.loss_sum / s.tokens;
-  };
-  Rng rng(42);
-  Seq2Seq::Cache cache;
-  Matrix logits, dlogits;
-  model.forward(batch, logits, &cache, train ? &rng : nullptr);
-  const auto stats = label_smoothed_cross_entropy(logits, batch.tgt_out, 0, 0.1f, &dlogits);
-  dlogits /= static_cast<float>(stats.tokens);
-  model.zero_grad();
-  model.backward(batch, dlogits, cache);
-
-  for (const auto& p : model.params())
-    test::check_gradient(p.param->value, p.param->grad, loss, p.name, 2e-3f, 1e-3, 3e-2, 12);
+  check_every_parameter(config);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -67,26 +74,7 @@ INSTANTIATE_TEST_SUITE_P(
 class VariantGradTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(VariantGradTest, EveryParameterMatchesFiniteDifferences) {
-  Seq2Seq model(test::tiny_variant(GetParam()));
-  model.init(5);
-  for (const auto& p : model.params())
-    if (p.param->is_vector) p.param->value.array() += test::random_matrix(1, p.param->value.cols(), 3, 0.1f).array();
-  const Batch batch = test::tiny_batch();
-  auto loss = [&] {
-    Matrix logits;
-    model.forward(batch, logits, nullptr, nullptr);
-    const auto s = label_smoothed_cross_entropy(logits, batch.tgt_out, 0, 0.1f, nullptr);
-    return s.loss_sum / s.tokens;
-  };
-  Seq2Seq::Cache cache;
-  Matrix logits, dlogits;
-  model.forward(batch, logits, &cache, nullptr);
-  const auto stats = label_smoothed_cross_entropy(logits, batch.tgt_out, 0, 0.1f, &dlogits);
-  dlogits /= static_cast<float>(stats.tokens);
-  model.zero_grad();
-  model.backward(batch, dlogits, cache);
-  for (const auto& p : model.params())
-    test::check_gradient(p.param->value, p.param->grad, loss, p.name, 2e-3f, 1e-3, 3e-2, 12);
+  check_every_parameter(test::tiny_variant(GetParam()));
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, VariantGradTest, ::testing::ValuesIn(test::tiny_variant_names()),
