@@ -93,8 +93,11 @@ TEST(Seq2Seq, VariantsHaveTheirParameters) {
   EXPECT_EQ(names("t5").find("layer_norm/bias"), std::string::npos) << "RMS norm has no bias";
   EXPECT_EQ(names("rope").find("embed_positions"), std::string::npos);
   Seq2Seq gqa(test::tiny_variant("gqa_kv1"));
-  for (const auto& p : gqa.params())
-    if (p.name == "decoder/layers/0/self_attn/k_proj/weight") EXPECT_EQ(p.param->value.rows(), 8);
+  for (const auto& p : gqa.params()) {
+    if (p.name == "decoder/layers/0/self_attn/k_proj/weight") {
+      EXPECT_EQ(p.param->value.rows(), 8);  // one kv head of 8 dims
+    }
+  }
 }
 
 TEST(Seq2Seq, TyingSharesOneTensor) {
