@@ -56,6 +56,6 @@ int main(int argc, char** argv) {
   getrusage(RUSAGE_SELF, &ru);
   std::printf("%zu\t%.2f\t%.1f\t%.0f\t%.0f\t%lld\n", sources.size(), seconds, sources.size() / seconds,
               generated / seconds, ru.ru_maxrss / 1024.0,
-              static_cast<long long>(model->config().self_cache_bytes_per_token()));
+              static_cast<long long>(model->config().kv_cache_bytes_per_token()));
   return 0;
 }

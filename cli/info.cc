@@ -97,13 +97,12 @@ int run_info(int argc, char** argv) {
   std::cout << "  " << std::left << std::setw(32) << "total" << std::right << std::setw(12)
             << model->parameter_count() << "\n";
 
-  const int kv = c.kv_heads == 0 ? c.heads : c.kv_heads;
   std::cout << "\ndecoding cache (float32, per hypothesis):\n"
-            << "  self-attention:  " << c.self_cache_bytes_per_token() << " bytes per target token ("
-            << c.decoder_layers << " layers x keys+values x " << kv << " kv heads x "
+            << "  self-attention:  " << c.kv_cache_bytes_per_token() << " bytes per target token ("
+            << c.decoder_layers << " layers x keys+values x " << c.kv_head_count() << " kv heads x "
             << c.d_model / c.heads << " dims)";
   if (c.sliding_window > 0) std::cout << ", at most " << c.sliding_window << " tokens kept";
-  std::cout << "\n  cross-attention: " << c.cross_cache_bytes_per_token()
+  std::cout << "\n  cross-attention: " << c.kv_cache_bytes_per_token()
             << " bytes per source token (per sentence, shared by its beams)\n";
   return 0;
 }

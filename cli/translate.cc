@@ -4,14 +4,13 @@
 // cross-attention weights of every line to HDF5 (layout in docs/model_file.md).
 #include <iostream>
 
-#include "io/atomic_file.h"
-#include "io/hdf5.h"
-
 #include "cli/commands.h"
 #include "cli/decode_options.h"
 #include "cli/loaded_model.h"
 #include "cli/output_file.h"
 #include "cli/progress.h"
+#include "io/atomic_file.h"
+#include "io/hdf5.h"
 #include "io/text_input.h"
 #include "search/translator.h"
 

@@ -8,8 +8,7 @@ namespace tandem {
 Decoder::Decoder(const StackConfig& c, Param* embed_table)
     : config_(c),
       bias_(c.position_bias(false)),
-      embed_(embed_table, c.positions, c.max_positions),
-      embed_norm_(c.d_model, c.norm_type),
+      embed_(embed_table, c),
       final_norm_(c.d_model, c.norm_type) {
   layers_.reserve(c.layers);
   for (int i = 0; i < c.layers; ++i) layers_.emplace_back(c, bias_.get());
@@ -24,11 +23,7 @@ void Decoder::init(Rng& rng) {
 void Decoder::forward(const Ids& tgt_in, const SeqShape& tgt, const Matrix& memory,
                       const SeqShape& src, Matrix& hidden, Cache* cache, Rng* rng) const {
   Matrix x, y, unused_mask;
-  embed_.forward(tgt_in, tgt, x);
-  if (config_.embedding_norm) {
-    embed_norm_.forward(x, y, cache ? &cache->embed_ln : nullptr);
-    x.swap(y);
-  }
+  embed_.forward(tgt_in, tgt, x, cache ? &cache->embed : nullptr);
   dropout_forward(x, config_.dropout, rng, cache ? cache->embed_drop_mask : unused_mask);
   if (cache) cache->layers.resize(layers_.size());
   for (size_t i = 0; i < layers_.size(); ++i) {
@@ -56,11 +51,7 @@ void Decoder::backward(const Matrix& dhidden, Cache& c, const Ids& tgt_in, const
     dx.swap(dy);
   }
   dropout_backward(dx, c.embed_drop_mask);
-  if (config_.embedding_norm) {
-    embed_norm_.backward(dx, c.embed_ln, dy);
-    dx.swap(dy);
-  }
-  embed_.backward(tgt_in, tgt, dx);
+  embed_.backward(tgt_in, tgt, dx, c.embed);
 }
 
 void Decoder::start(const Matrix& memory, const SeqShape& src, int capacity,
@@ -84,11 +75,7 @@ void Decoder::step(const Ids& tokens, DecoderState& state, Matrix& hidden,
       << "decoder step " << state.step << " beyond capacity " << state.capacity;
   SeqShape one{rows, 1, std::vector<int>(rows, 1)};
   Matrix x, y;
-  embed_.forward(tokens, one, x, state.step);
-  if (config_.embedding_norm) {
-    embed_norm_.forward(x, y, nullptr);
-    x.swap(y);
-  }
+  embed_.forward(tokens, one, x, nullptr, state.step);
   for (size_t i = 0; i < layers_.size(); ++i) {
     const bool last = i + 1 == layers_.size();
     layers_[i].step(x, state.layers[i], state.capacity, state.row_sentence, y,
@@ -130,7 +117,6 @@ void Decoder::reorder(DecoderState& state, const std::vector<int>& parents) {
 
 void Decoder::collect(const std::string& prefix, ParamList& out) {
   embed_.collect(prefix, out);
-  if (config_.embedding_norm) embed_norm_.collect(join_name(prefix, "layernorm_embedding"), out);
   if (bias_) bias_->collect(prefix, out);
   for (size_t i = 0; i < layers_.size(); ++i)
     layers_[i].collect(join_name(prefix, "layers/" + std::to_string(i)), out);

@@ -26,7 +26,7 @@ struct DecoderState {
 class Decoder {
  public:
   struct Cache {
-    LayerNorm::Cache embed_ln;  // embedding_norm only
+    Embedding::Cache embed;
     Matrix embed_drop_mask;
     std::vector<DecoderLayer::Cache> layers;
     LayerNorm::Cache final_ln;
@@ -56,7 +56,6 @@ class Decoder {
   StackConfig config_;
   std::unique_ptr<PositionBias> bias_;  // shared by all layers; null without
   Embedding embed_;
-  LayerNorm embed_norm_;
   std::vector<DecoderLayer> layers_;
   LayerNorm final_norm_;
 };

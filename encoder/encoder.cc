@@ -7,8 +7,7 @@ namespace tandem {
 Encoder::Encoder(const StackConfig& c, Param* embed_table)
     : config_(c),
       bias_(c.position_bias(true)),
-      embed_(embed_table, c.positions, c.max_positions),
-      embed_norm_(c.d_model, c.norm_type),
+      embed_(embed_table, c),
       final_norm_(c.d_model, c.norm_type) {
   layers_.reserve(c.layers);
   for (int i = 0; i < c.layers; ++i) layers_.emplace_back(c, bias_.get());
@@ -23,11 +22,7 @@ void Encoder::init(Rng& rng) {
 void Encoder::forward(const Ids& src, const SeqShape& shape, Matrix& memory, Cache* cache,
                       Rng* rng) const {
   Matrix x, y, unused_mask;
-  embed_.forward(src, shape, x);
-  if (config_.embedding_norm) {
-    embed_norm_.forward(x, y, cache ? &cache->embed_ln : nullptr);
-    x.swap(y);
-  }
+  embed_.forward(src, shape, x, cache ? &cache->embed : nullptr);
   dropout_forward(x, config_.dropout, rng, cache ? cache->embed_drop_mask : unused_mask);
   if (cache) cache->layers.resize(layers_.size());
   for (size_t i = 0; i < layers_.size(); ++i) {
@@ -53,16 +48,11 @@ void Encoder::backward(const Matrix& dmemory, Cache& c, const Ids& src, const Se
     dx.swap(dy);
   }
   dropout_backward(dx, c.embed_drop_mask);
-  if (config_.embedding_norm) {
-    embed_norm_.backward(dx, c.embed_ln, dy);
-    dx.swap(dy);
-  }
-  embed_.backward(src, shape, dx);
+  embed_.backward(src, shape, dx, c.embed);
 }
 
 void Encoder::collect(const std::string& prefix, ParamList& out) {
   embed_.collect(prefix, out);
-  if (config_.embedding_norm) embed_norm_.collect(join_name(prefix, "layernorm_embedding"), out);
   if (bias_) bias_->collect(prefix, out);
   for (size_t i = 0; i < layers_.size(); ++i)
     layers_[i].collect(join_name(prefix, "layers/" + std::to_string(i)), out);

@@ -14,7 +14,7 @@ namespace tandem {
 class Encoder {
  public:
   struct Cache {
-    LayerNorm::Cache embed_ln;  // embedding_norm only
+    Embedding::Cache embed;
     Matrix embed_drop_mask;
     std::vector<EncoderLayer::Cache> layers;
     LayerNorm::Cache final_ln;
@@ -35,7 +35,6 @@ class Encoder {
   StackConfig config_;
   std::unique_ptr<PositionBias> bias_;  // shared by all layers; null without
   Embedding embed_;
-  LayerNorm embed_norm_;
   std::vector<EncoderLayer> layers_;
   LayerNorm final_norm_;
 };

@@ -26,6 +26,7 @@ MultiHeadAttention::MultiHeadAttention(const AttentionOptions& o, PositionBias* 
   TANDEM_CHECK(kv_heads_ > 0 && heads % kv_heads_ == 0)
       << "kv_heads " << kv_heads_ << " does not divide heads " << heads;
   head_dim_ = d / heads;
+  scale_ = 1.f / std::sqrt(static_cast<float>(head_dim_));
   const bool self = o.kind != AttentionKind::Cross;
   TANDEM_CHECK(self || (o.window == 0 && !o.rope && !bias))
       << "windows, rope and position biases apply to self-attention only";
@@ -52,7 +53,7 @@ bool MultiHeadAttention::use_tiled(int key_len, bool dropout_on) const {
 
 HeadGeometry MultiHeadAttention::geometry(int key_length, const Cache& c, int head) const {
   HeadGeometry g;
-  g.scale = 1.f / std::sqrt(static_cast<float>(head_dim_));
+  g.scale = scale_;
   g.causal = options_.kind == AttentionKind::Causal;
   g.window = options_.window;
   g.key_length = key_length;
@@ -94,7 +95,8 @@ void MultiHeadAttention::forward(const Matrix& xq, const SeqShape& qs, const Mat
     c.probs.clear();
     c.lse.resize(batch * heads, lq);
   } else {
-    c.probs.assign(static_cast<size_t>(batch) * heads, Matrix());
+    // Inference (no cache) needs no probabilities after each head is done.
+    c.probs.assign(cache ? static_cast<size_t>(batch) * heads : 0, Matrix());
     c.lse.resize(0, 0);
   }
   if (drop) {
@@ -123,12 +125,14 @@ void MultiHeadAttention::forward(const Matrix& xq, const SeqShape& qs, const Mat
       attention_tiled_forward(q, k, v, geo, out, c.lse.row(bh).data());
       continue;
     }
-    Matrix& p = c.probs[bh];
+    Matrix scratch, scratch_dropped;
+    Matrix& p = cache ? c.probs[bh] : scratch;
     attention_probs_plain(q, k, geo, p);
     const Matrix* used = &p;
     if (drop) {
-      c.dropped[bh] = p.cwiseProduct(c.drop_mask.block(static_cast<Eigen::Index>(bh) * lq, 0, lq, lk));
-      used = &c.dropped[bh];
+      Matrix& dropped = cache ? c.dropped[bh] : scratch_dropped;
+      dropped = p.cwiseProduct(c.drop_mask.block(static_cast<Eigen::Index>(bh) * lq, 0, lq, lk));
+      used = &dropped;
     }
     gemm(*used, Trans::No, v, Trans::No, out);
   }
@@ -213,18 +217,20 @@ void MultiHeadAttention::backward(const Matrix& dy, Cache& c, const SeqShape& qs
 namespace {
 
 // One query row against n cached keys/values for every head: softmax over
-// scale * q.k + bias(slot), then the weighted values. kv head of head h: h / group.
-// head_mean (optional, [n]) receives the probabilities averaged over heads.
-template <typename BiasFn>
+// scale * q.k (+ slot_bias(h, s) when given), then the weighted values. kv head
+// of head h: h / group. head_mean (optional, [n]) receives the probabilities
+// averaged over heads.
 void attend_row(const float* q_row, const Matrix& k, const Matrix& v, int n, int heads, int group,
-                int dh, float scale, BiasFn bias, float* out_row, float* head_mean) {
-  Eigen::VectorXf scores(n);
+                int dh, float scale, const Matrix* slot_bias, float* out_row, float* head_mean) {
+  thread_local std::vector<float> buffer;  // reused across steps: no allocation per token
+  if (buffer.size() < static_cast<size_t>(n)) buffer.resize(2 * n);
+  Eigen::Map<Eigen::VectorXf> scores(buffer.data(), n);
   if (head_mean) Eigen::Map<Eigen::VectorXf>(head_mean, n).setZero();
   for (int h = 0; h < heads; ++h) {
     const int g = h / group;
     const Eigen::Map<const Eigen::VectorXf> q(q_row + h * dh, dh);
     scores.noalias() = k.block(0, g * dh, n, dh) * q * scale;
-    for (int s = 0; s < n; ++s) scores(s) += bias(h, s);
+    if (slot_bias) scores += slot_bias->row(h).transpose();
     const float mx = scores.maxCoeff();
     scores = (scores.array() - mx).exp();
     scores /= scores.sum();
@@ -256,24 +262,24 @@ void MultiHeadAttention::step_self(const Matrix& x, SelfKV& kv, int capacity, Ma
   const int slots = static_cast<int>(kv.k[0].rows());
   TANDEM_CHECK(options_.window > 0 || t < slots)
       << "decoder cache capacity " << slots << " exceeded";
-  // A window keeps a ring of the last `slots` positions; slot s holds position
-  // pos(s) (order does not matter to softmax, only the bias needs positions).
+  // A window keeps a ring of the last `slots` positions: slot s holds position
+  // t - (t - s) mod slots (slot order does not matter to softmax; only the
+  // bias needs positions). The bias per slot is the same for every row.
   const int n = std::min(t + 1, slots), slot = t % slots;
-  auto position = [&](int s) { return t < slots ? s : t - ((t - s) % slots + slots) % slots; };
-  Matrix bias;
-  const int min_delta = -(n - 1);
-  if (bias_) bias_->fill(min_delta, 0, bias);
-  auto bias_at = [&](int h, int s) {
-    return bias_ ? bias(h, position(s) - t - min_delta) : 0.f;
-  };
+  Matrix slot_bias;
+  if (bias_) {
+    Matrix by_delta;  // deltas -(n-1) .. 0
+    bias_->fill(-(n - 1), 0, by_delta);
+    slot_bias.resize(heads, n);
+    for (int s = 0; s < n; ++s) slot_bias.col(s) = by_delta.col(n - 1 - (t - s) % slots);
+  }
   Matrix context(rows, heads * dh);
-  const float scale = 1.f / std::sqrt(static_cast<float>(dh));
 #pragma omp parallel for schedule(static)
   for (int r = 0; r < rows; ++r) {
     kv.k[r].row(slot) = k.row(r);
     kv.v[r].row(slot) = v.row(r);
-    attend_row(q.row(r).data(), kv.k[r], kv.v[r], n, heads, group, dh, scale, bias_at,
-               context.row(r).data(), nullptr);
+    attend_row(q.row(r).data(), kv.k[r], kv.v[r], n, heads, group, dh, scale_,
+               bias_ ? &slot_bias : nullptr, context.row(r).data(), nullptr);
   }
   ++kv.len;
   out_proj_.forward(context, y);
@@ -299,7 +305,6 @@ void MultiHeadAttention::step_cross(const Matrix& x, const CrossKV& kv,
   Matrix q;
   q_proj_.forward(x, q);
   Matrix context(rows, heads * head_dim_);
-  const float scale = 1.f / std::sqrt(static_cast<float>(head_dim_));
   if (weights) weights->resize(rows);
 #pragma omp parallel for schedule(static)
   for (int r = 0; r < rows; ++r) {
@@ -309,8 +314,8 @@ void MultiHeadAttention::step_cross(const Matrix& x, const CrossKV& kv,
       (*weights)[r].resize(n);
       mean = (*weights)[r].data();
     }
-    attend_row(q.row(r).data(), kv.k[s], kv.v[s], n, heads, heads / kv_heads_, head_dim_, scale,
-               [](int, int) { return 0.f; }, context.row(r).data(), mean);
+    attend_row(q.row(r).data(), kv.k[s], kv.v[s], n, heads, heads / kv_heads_, head_dim_, scale_,
+               nullptr, context.row(r).data(), mean);
   }
   out_proj_.forward(context, y);
 }

@@ -95,6 +95,7 @@ class MultiHeadAttention {
 
   AttentionOptions options_;
   int kv_heads_ = 1, head_dim_ = 1;
+  float scale_ = 1.f;  // 1 / sqrt(head_dim)
   PositionBias* bias_ = nullptr;
   Linear q_proj_, k_proj_, v_proj_, out_proj_;
 };

@@ -9,13 +9,17 @@
 
 namespace tandem {
 
-Embedding::Embedding(Param* table, Positions positions, int max_positions)
-    : table_(table), kind_(positions), scale_(std::sqrt(static_cast<float>(table->value.cols()))) {
+Embedding::Embedding(Param* table, const StackConfig& c)
+    : table_(table),
+      kind_(c.positions),
+      scale_(std::sqrt(static_cast<float>(table->value.cols()))),
+      normed_(c.embedding_norm),
+      norm_(static_cast<int>(table->value.cols()), c.norm_type) {
   const int d = static_cast<int>(table->value.cols());
   if (kind_ == Positions::Sinusoidal) {
-    positions_.value = sinusoidal_table(max_positions, d);
+    positions_.value = sinusoidal_table(c.max_positions, d);
   } else if (kind_ == Positions::Learned) {
-    positions_.resize(max_positions, d);
+    positions_.resize(c.max_positions, d);
   }
 }
 
@@ -32,7 +36,7 @@ int Embedding::position_limit() const {
   return positions_.value.rows() > 0 ? static_cast<int>(positions_.value.rows()) : INT_MAX;
 }
 
-void Embedding::forward(const Ids& ids, const SeqShape& shape, Matrix& y,
+void Embedding::forward(const Ids& ids, const SeqShape& shape, Matrix& y, Cache* cache,
                         int first_position) const {
   const int rows = shape.rows();
   TANDEM_CHECK(static_cast<int>(ids.size()) == rows) << "embedding: " << ids.size() << " ids for "
@@ -49,9 +53,19 @@ void Embedding::forward(const Ids& ids, const SeqShape& shape, Matrix& y,
     y.row(r) = table_->value.row(id) * scale_;
     if (absolute) y.row(r) += positions_.value.row(first_position + r % shape.len);
   }
+  if (normed_) {
+    Matrix raw;
+    raw.swap(y);
+    norm_.forward(raw, y, cache ? &cache->norm : nullptr);
+  }
 }
 
-void Embedding::backward(const Ids& ids, const SeqShape& shape, const Matrix& dy) {
+void Embedding::backward(const Ids& ids, const SeqShape& shape, Matrix& dy, const Cache& cache) {
+  if (normed_) {
+    Matrix dnorm;
+    norm_.backward(dy, cache.norm, dnorm);
+    dy.swap(dnorm);
+  }
   for (Eigen::Index r = 0; r < dy.rows(); ++r) table_->grad.row(ids[r]) += dy.row(r) * scale_;
   if (kind_ == Positions::Learned)
     for (Eigen::Index r = 0; r < dy.rows(); ++r) positions_.grad.row(r % shape.len) += dy.row(r);
@@ -59,6 +73,7 @@ void Embedding::backward(const Ids& ids, const SeqShape& shape, const Matrix& dy
 
 void Embedding::collect(const std::string& prefix, ParamList& out) {
   if (kind_ == Positions::Learned) out.push_back({join_name(prefix, "embed_positions/weight"), &positions_});
+  if (normed_) norm_.collect(join_name(prefix, "layernorm_embedding"), out);
 }
 
 }  // namespace tandem

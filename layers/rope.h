@@ -5,6 +5,7 @@
 // products up to the relative position, so cached keys are stored rotated.
 #pragma once
 
+#include <algorithm>
 #include <vector>
 
 #include "core/tensor.h"
@@ -22,9 +23,22 @@ void rope_angles(int position, int head_dim, float* cos_out, float* sin_out);
 template <typename PositionFn>
 void rope_rotate(Matrix& x, int head_dim, PositionFn position, bool inverse) {
   const int half = head_dim / 2, heads = static_cast<int>(x.cols()) / head_dim;
-  std::vector<float> c(half), s(half);
+  // Angles once per distinct position (rows of a batch, or all hypotheses of
+  // a decoding step, share positions).
+  int lo = 0, hi = -1;
   for (Eigen::Index r = 0; r < x.rows(); ++r) {
-    rope_angles(position(static_cast<int>(r)), head_dim, c.data(), s.data());
+    const int p = position(static_cast<int>(r));
+    lo = r == 0 ? p : std::min(lo, p);
+    hi = r == 0 ? p : std::max(hi, p);
+  }
+  std::vector<float> cos_table(static_cast<size_t>(hi - lo + 1) * half);
+  std::vector<float> sin_table(cos_table.size());
+  for (int p = lo; p <= hi; ++p)
+    rope_angles(p, head_dim, &cos_table[(p - lo) * half], &sin_table[(p - lo) * half]);
+  for (Eigen::Index r = 0; r < x.rows(); ++r) {
+    const size_t at = static_cast<size_t>(position(static_cast<int>(r)) - lo) * half;
+    const float* c = &cos_table[at];
+    const float* s = &sin_table[at];
     float* row = x.row(r).data();
     for (int h = 0; h < heads; ++h) {
       float* v = row + h * head_dim;

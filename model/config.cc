@@ -68,11 +68,9 @@ int ModelConfig::position_limit() const {
   return table ? max_positions : INT_MAX;
 }
 
-int64_t ModelConfig::self_cache_bytes_per_token() const {
-  const int kv = kv_heads == 0 ? heads : kv_heads;
-  return int64_t{decoder_layers} * 2 * kv * (d_model / heads) * sizeof(float);
+int64_t ModelConfig::kv_cache_bytes_per_token() const {
+  return int64_t{decoder_layers} * 2 * kv_head_count() * (d_model / heads) * sizeof(float);
 }
-int64_t ModelConfig::cross_cache_bytes_per_token() const { return self_cache_bytes_per_token(); }
 
 StackConfig ModelConfig::encoder_stack() const { return stack(*this, encoder_layers); }
 StackConfig ModelConfig::decoder_stack() const { return stack(*this, decoder_layers); }
@@ -147,7 +145,7 @@ std::string model_config_to_yaml(const ModelConfig& c) {
   out << YAML::BeginMap;
   out << YAML::Key << "d_model" << YAML::Value << c.d_model;
   out << YAML::Key << "heads" << YAML::Value << c.heads;
-  out << YAML::Key << "kv_heads" << YAML::Value << (c.kv_heads == 0 ? c.heads : c.kv_heads);
+  out << YAML::Key << "kv_heads" << YAML::Value << c.kv_head_count();
   out << YAML::Key << "ffn_dim" << YAML::Value << c.ffn_dim;
   out << YAML::Key << "ffn_activation" << YAML::Value << to_string(c.ffn_activation);
   out << YAML::Key << "encoder_layers" << YAML::Value << c.encoder_layers;

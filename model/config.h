@@ -42,11 +42,11 @@ struct ModelConfig {
   // Longest sequence the positions allow: max_positions with an absolute
   // table, unlimited (INT_MAX) for rope, alibi and relative.
   int position_limit() const;
-  // Decoding cache per hypothesis: self-attention keys+values per target token
-  // (all decoder layers; a sliding window caps the tokens kept), and
-  // cross-attention keys+values per source token. float32.
-  int64_t self_cache_bytes_per_token() const;
-  int64_t cross_cache_bytes_per_token() const;
+  int kv_head_count() const { return kv_heads == 0 ? heads : kv_heads; }
+  // Decoding cache: keys+values of all decoder layers per token, float32. The
+  // same per target token of a hypothesis (self-attention; a sliding window
+  // caps the tokens kept) and per source token of a sentence (cross-attention).
+  int64_t kv_cache_bytes_per_token() const;
   StackConfig encoder_stack() const;
   StackConfig decoder_stack() const;
   // Throws when fields do not fit together (e.g. d_model % heads != 0).

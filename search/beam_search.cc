@@ -243,10 +243,8 @@ std::vector<std::vector<Hypothesis>> beam(const Seq2Seq& model, const std::vecto
   auto* record = o.record_attention ? &weights : nullptr;
   // The parent's attention history plus this step's row (record_attention only).
   auto history = [&](const OpenHypothesis& parent, int row) {
-    std::vector<Eigen::VectorXf> a;
-    if (!record) return a;
-    a.reserve(parent.attention.size() + 1);
-    a = parent.attention;
+    if (!record) return std::vector<Eigen::VectorXf>();
+    std::vector<Eigen::VectorXf> a(parent.attention);
     a.push_back(weights[row]);
     return a;
   };

@@ -98,7 +98,11 @@ std::vector<std::vector<TextHypothesis>> Translator::translate(
     }
     if (whole) {
       for (const auto& h : outputs[s]) {
-        out.push_back({target_.decode(h.tokens), h.score, static_cast<int>(h.tokens.size())});
+        TextHypothesis text;
+        text.text = target_.decode(h.tokens);
+        text.score = h.score;
+        text.tokens = static_cast<int>(h.tokens.size());
+        out.push_back(std::move(text));
         if (options_.record_attention) attach_attention(segments[s].ids, h, out.back());
       }
     } else {  // a piece: append its best output to the line's single hypothesis

@@ -24,7 +24,7 @@ def expected(group):
 
 def main(output, attention):
     lines = open(output, encoding="utf-8").read().split("\n")[:-1]
-    checked = 0
+    checked = pairs = 0
     with h5py.File(attention, "r") as f:
         for i, line in enumerate(lines):
             got = line.split(" ||| ")[1] if " ||| " in line else ""
@@ -41,9 +41,10 @@ def main(output, attention):
             if got != expected(group):
                 sys.exit(f"line {i}: alignment {got!r}, weights give {expected(group)!r}")
             checked += 1
-    if checked == 0:
-        sys.exit("no line checked")
-    print(f"{checked} alignments match the attention argmax")
+            pairs += len(got.split())
+    if checked == 0 or pairs == 0:
+        sys.exit(f"nothing to compare: {checked} lines, {pairs} alignment pairs")
+    print(f"{checked} alignments ({pairs} pairs) match the attention argmax")
 
 
 if __name__ == "__main__":

@@ -81,7 +81,7 @@ TEST_P(VariantKvCacheTest, IncrementalEqualsFullForward) {
   const DecoderState state = expect_incremental_equals_full(model, batch, GetParam());
   const int len = batch.tgt_shape.len;
   const int window = model.config().sliding_window;
-  const int kv = model.config().kv_heads == 0 ? model.config().heads : model.config().kv_heads;
+  const int kv = model.config().kv_head_count();
   const Matrix& cached = state.layers[0].self.k[0];
   EXPECT_EQ(cached.rows(), window > 0 ? std::min(window, len) : len);
   EXPECT_EQ(cached.cols(), kv * model.config().d_model / model.config().heads);
