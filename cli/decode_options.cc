@@ -1,5 +1,7 @@
 #include "cli/decode_options.h"
 
+#include <cmath>
+
 #include "core/error.h"
 
 namespace tandem::cli {
@@ -65,7 +67,10 @@ void apply_decode_options(const po::variables_map& vm, DecodeConfig& c) {
     }
     if (!vm.count("beam")) s.beam = 1;
   }
-  TANDEM_CHECK(s.beam >= 1) << "--beam must be at least 1, got " << s.beam;
+  TANDEM_CHECK(s.beam >= 1 && s.beam <= kMaxBeam)
+      << "--beam must be between 1 and " << kMaxBeam << ", got " << s.beam;
+  TANDEM_CHECK(std::isfinite(s.max_len_a) && s.max_len_a >= 0)
+      << "--max-len-a must be a finite number >= 0, got " << s.max_len_a;
   TANDEM_CHECK(s.nbest >= 1 && s.nbest <= s.beam)
       << "--nbest must be between 1 and --beam (" << s.beam << "), got " << s.nbest;
   TANDEM_CHECK(c.batch_tokens >= 1) << "--batch-tokens must be positive, got " << c.batch_tokens;

@@ -15,7 +15,8 @@ void add_common_options(po::options_description& options) {
 
 void apply_common_options(const po::variables_map& vm) {
   const int threads = vm["threads"].as<int>();
-  TANDEM_CHECK(threads >= 0) << "--threads must be >= 0, got " << threads;
+  TANDEM_CHECK(threads >= 0 && threads <= kMaxThreads)
+      << "--threads must be between 0 (all cores) and " << kMaxThreads << ", got " << threads;
   set_threads(threads);
 }
 

@@ -13,6 +13,13 @@ YamlFields::YamlFields(const YAML::Node& map, std::string where, std::string pre
     : map_(map), where_(std::move(where)), prefix_(std::move(prefix)) {
   TANDEM_CHECK(map_.IsMap()) << location() << ": " << (prefix_.empty() ? "document" : prefix_)
                              << ": expected a mapping of keys to values";
+  for (const auto& kv : map_) {  // a list or mapping used as a key has no name to look up
+    const auto line = kv.first.Mark().line;
+    TANDEM_CHECK(kv.first.IsScalar())
+        << where_ << (line >= 0 ? ":" + std::to_string(line + 1) : "") << ": "
+        << (prefix_.empty() ? "document" : prefix_) << ": a key must be a plain name, got a "
+        << (kv.first.IsMap() ? "mapping" : "list");
+  }
 }
 
 std::string YamlFields::location() const {

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/memory_limit.h"
 
 namespace tandem {
 namespace {
@@ -35,6 +36,10 @@ hid_t string_type(size_t size) {
   H5Tset_cset(t, H5T_CSET_UTF8);
   return t;
 }
+
+// Strings and attributes are single values: an array of strings read into one
+// buffer would overflow it.
+bool holds_one_element(hid_t space) { return H5Sget_simple_extent_npoints(space) == 1; }
 
 }  // namespace
 
@@ -120,10 +125,13 @@ std::string H5File::read_string(const std::string& name) const {
   Handle type(H5Dget_type(ds.get()), H5Tclose);
   TANDEM_CHECK(H5Tget_class(type.get()) == H5T_STRING) << path_ << ": " << name
                                                        << " is not a string dataset";
+  Handle space(H5Dget_space(ds.get()), H5Sclose);
+  TANDEM_CHECK(holds_one_element(space.get()))
+      << path_ << ": " << name << " holds " << H5Sget_simple_extent_npoints(space.get())
+      << " strings, expected one";
   std::string text;
   if (H5Tis_variable_str(type.get()) > 0) {  // as h5py writes a Python str
     char* data = nullptr;
-    Handle space(H5Dget_space(ds.get()), H5Sclose);
     TANDEM_CHECK(H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &data) >= 0)
         << path_ << ": cannot read " << name;
     if (data) text = data;
@@ -156,6 +164,7 @@ void H5File::write_bytes(const std::string& name, const std::string& bytes) cons
 std::string H5File::read_bytes(const std::string& name) const {
   const auto d = dims(name);
   TANDEM_CHECK(d && d->size() == 1) << path_ << ": missing or malformed byte dataset " << name;
+  check_fits_in_memory(static_cast<double>((*d)[0]), name, path_);
   std::string bytes((*d)[0], '\0');
   if (bytes.empty()) return bytes;
   Handle ds(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), H5Dclose);
@@ -209,8 +218,8 @@ void H5File::write_int64s(const std::string& name, const std::vector<int64_t>& v
 std::vector<int64_t> H5File::read_int64s(const std::string& name) const {
   const auto d = dims(name);
   TANDEM_CHECK(d) << path_ << ": missing dataset " << name;
-  hsize_t n = 1;
-  for (auto x : *d) n *= x;
+  const uint64_t n = checked_element_count(d->data(), static_cast<int>(d->size()), path_ + ": " + name);
+  check_fits_in_memory(static_cast<double>(n) * sizeof(int64_t), name, path_);
   std::vector<int64_t> values(n);
   if (n == 0) return values;
   Handle ds(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), H5Dclose);
@@ -242,6 +251,10 @@ std::string H5File::attr(const std::string& key) const {
   Handle a(H5Aopen(id_, key.c_str(), H5P_DEFAULT), H5Aclose);
   Handle type(H5Aget_type(a.get()), H5Tclose);
   if (H5Tget_class(type.get()) != H5T_STRING) return "";
+  Handle space(H5Aget_space(a.get()), H5Sclose);
+  TANDEM_CHECK(holds_one_element(space.get()))
+      << path_ << ": attribute " << key << " holds " << H5Sget_simple_extent_npoints(space.get())
+      << " strings, expected one";
   std::string value;
   if (H5Tis_variable_str(type.get()) > 0) {
     char* data = nullptr;

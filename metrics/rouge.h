@@ -7,6 +7,7 @@
 // subsequence. Corpus score = mean of the per-pair F1, times 100.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,11 @@ namespace tandem {
 
 std::vector<std::string> rouge_tokenize(const std::string& text);
 double rouge_n_f1(const std::vector<std::string>& hyp, const std::vector<std::string>& ref, int n);
+// Longest common subsequence length: bit-parallel (O(|a| |b| / 64) time, O(|b|)
+// memory, so long documents score in well under a second) and the plain
+// dynamic programme it is tested against.
+size_t lcs_length(const std::vector<std::string>& a, const std::vector<std::string>& b);
+size_t lcs_length_ref(const std::vector<std::string>& a, const std::vector<std::string>& b);
 double rouge_l_f1(const std::vector<std::string>& hyp, const std::vector<std::string>& ref);
 
 // ROUGE-1, ROUGE-2, ROUGE-L, in that order.

@@ -1,5 +1,6 @@
 #include "metrics/ter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <tuple>
@@ -19,13 +20,49 @@ enum Op : char { kNop = ' ', kSub = 's', kIns = 'i', kDel = 'd', kUndef = 'x' };
 
 using Words = std::vector<std::string>;
 
+// The beam-limited edit-distance table, stored as one band per row: row i
+// holds columns [first[i], first[i] + width[i]); every other cell is
+// "unreached" (infinite cost, no operation). Memory is O(rows * beam), not
+// O(rows * cols), so a 1,000-word line costs kilobytes per candidate.
+class BandedTable {
+ public:
+  struct Cell {
+    long long cost = kInfinity;
+    char op = kUndef;
+  };
+
+  void reset(int rows) {
+    first_.assign(rows + 1, 0);
+    offset_.assign(rows + 2, 0);
+    cells_.clear();
+  }
+  void set_band(int i, int first, int last) {  // columns [first, last) of row i
+    first_[i] = first;
+    offset_[i + 1] = offset_[i] + std::max(0, last - first);
+    cells_.resize(offset_[i + 1]);
+  }
+  Cell get(int i, int j) const {
+    const int k = j - first_[i];
+    if (k < 0 || k >= offset_[i + 1] - offset_[i]) return Cell{};
+    return cells_[offset_[i] + k];
+  }
+  Cell& at(int i, int j) { return cells_[offset_[i] + (j - first_[i])]; }
+
+ private:
+  std::vector<int> first_, offset_;
+  std::vector<Cell> cells_;
+};
+
 // Beam-limited Levenshtein distance of hyp against ref, with the trace of
 // operations (i over hyp, j over ref; ties prefer match/sub, then del, then ins).
+// The last row spans every column, so the walk back from (nh, nr) only visits
+// reached cells; an unreached one would end the walk as a deletion.
 std::pair<long long, std::string> edit_distance(const Words& hyp, const Words& ref) {
   const int nh = static_cast<int>(hyp.size()), nr = static_cast<int>(ref.size());
-  std::vector<std::vector<std::pair<long long, char>>> dist(
-      nh + 1, std::vector<std::pair<long long, char>>(nr + 1, {kInfinity, kUndef}));
-  for (int j = 0; j <= nr; ++j) dist[0][j] = {j, kIns};
+  thread_local BandedTable dist;
+  dist.reset(nh);
+  dist.set_band(0, 0, nr + 1);
+  for (int j = 0; j <= nr; ++j) dist.at(0, j) = {j, kIns};
   const double ratio = nh > 0 ? static_cast<double>(nr) / nh : 1.0;
   const int beam = kBeamWidth < ratio / 2 ? static_cast<int>(std::ceil(ratio / 2 + kBeamWidth)) : kBeamWidth;
   for (int i = 1; i <= nh; ++i) {
@@ -33,36 +70,44 @@ std::pair<long long, std::string> edit_distance(const Words& hyp, const Words& r
     const int min_j = std::max(0, diag - beam);
     int max_j = std::min(nr + 1, diag + beam);
     if (i == nh) max_j = nr + 1;
+    dist.set_band(i, min_j, max_j);
     for (int j = min_j; j < max_j; ++j) {
+      auto& cell = dist.at(i, j);
       if (j == 0) {
-        dist[i][j] = {dist[i - 1][j].first + 1, kDel};
+        cell = {dist.get(i - 1, j).cost + 1, kDel};
         continue;
       }
       const bool same = hyp[i - 1] == ref[j - 1];
-      const std::pair<long long, char> ops[3] = {
-          {dist[i - 1][j - 1].first + (same ? 0 : 1), same ? kNop : kSub},
-          {dist[i - 1][j].first + 1, kDel},
-          {dist[i][j - 1].first + 1, kIns}};
+      const BandedTable::Cell ops[3] = {
+          {dist.get(i - 1, j - 1).cost + (same ? 0 : 1), same ? kNop : kSub},
+          {dist.get(i - 1, j).cost + 1, kDel},
+          {dist.get(i, j - 1).cost + 1, kIns}};
       for (const auto& op : ops)
-        if (dist[i][j].first > op.first) dist[i][j] = op;
+        if (cell.cost > op.cost) cell = op;
     }
   }
   std::string trace;
   for (int i = nh, j = nr; i > 0 || j > 0;) {
-    const char op = dist[i][j].second;
+    char op = dist.get(i, j).op;
+    if (op == kUndef || (op == kIns && j == 0) || (op != kIns && i == 0)) op = i > 0 ? kDel : kIns;
     trace += op;
     if (op == kSub || op == kNop) --i, --j;
     else if (op == kIns) --j;
     else --i;
   }
-  return {dist[nh][nr].first, std::string(trace.rbegin(), trace.rend())};
+  return {dist.get(nh, nr).cost, std::string(trace.rbegin(), trace.rend())};
 }
 
+// Python-slice semantics (sacreBLEU's): every bound is clamped to [0, n].
 Words perform_shift(const Words& w, int start, int length, int target) {
   Words out;
   out.reserve(w.size());
-  auto append = [&](int from, int to) { out.insert(out.end(), w.begin() + from, w.begin() + to); };
   const int n = static_cast<int>(w.size());
+  auto append = [&](int from, int to) {
+    from = std::clamp(from, 0, n);
+    to = std::clamp(to, 0, n);
+    if (from < to) out.insert(out.end(), w.begin() + from, w.begin() + to);
+  };
   if (target < start) {
     append(0, target), append(start, start + length), append(target, start), append(start + length, n);
   } else if (target > start + length) {
@@ -82,7 +127,7 @@ std::tuple<long long, Words, int> best_shift(const Words& hyp, const Words& ref,
   std::vector<int> hyp_err, ref_err;
   int ph = -1, pr = -1;
   for (char op : inv_trace) {
-    const char flipped = op == kIns ? kDel : op == kDel ? kIns : op;
+    const char flipped = op == kIns ? char{kDel} : op == kDel ? char{kIns} : op;
     if (flipped == kNop || flipped == kSub) {
       ++ph, ++pr;
       align[pr] = ph;

@@ -7,6 +7,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/error.h"
+#include "core/memory_limit.h"
 #include "core/yaml_fields.h"
 
 namespace tandem {
@@ -72,6 +73,18 @@ int64_t ModelConfig::kv_cache_bytes_per_token() const {
   return int64_t{decoder_layers} * 2 * kv_head_count() * (d_model / heads) * sizeof(float);
 }
 
+double ModelConfig::parameter_estimate() const {
+  const double d = d_model, f = ffn_dim, kv = d / heads * kv_head_count();
+  const double attention = d * d * 2 + d * kv * 2 + 4 * d;  // q, o and k, v with biases
+  const double ffn = 2 * d * f + f + d;
+  const double norms = 6 * d;
+  const double tables = (positions == Positions::Learned ? 2.0 * max_positions * d : 0.0) +
+                        (positions == Positions::Relative ? 2.0 * relative_buckets * heads : 0.0);
+  const double embeddings = (static_cast<double>(src_vocab_size) + 2.0 * tgt_vocab_size) * d;
+  return encoder_layers * (attention + ffn + norms) +
+         decoder_layers * (2 * attention + ffn + norms) + tables + embeddings;
+}
+
 StackConfig ModelConfig::encoder_stack() const { return stack(*this, encoder_layers); }
 StackConfig ModelConfig::decoder_stack() const { return stack(*this, decoder_layers); }
 
@@ -85,6 +98,7 @@ void ModelConfig::validate(const std::string& where) const {
       << src_vocab_size << " and tgt " << tgt_vocab_size;
   TANDEM_CHECK(pad_id >= 0 && pad_id < std::min(src_vocab_size, tgt_vocab_size))
       << where << ": model.pad_id " << pad_id << " is outside the vocabulary";
+  check_fits_in_memory(parameter_estimate() * sizeof(float), "its parameters", where);
 }
 
 void ModelConfig::validate_architecture(const std::string& where) const {
@@ -95,6 +109,9 @@ void ModelConfig::validate_architecture(const std::string& where) const {
   TANDEM_CHECK(kv_heads == 0 || heads % kv_heads == 0)
       << where << ": model.kv_heads " << kv_heads << " does not divide model.heads " << heads
       << " (grouped-query attention shares each key/value head among heads/kv_heads heads)";
+  TANDEM_CHECK(max_positions >= 2)
+      << where << ": model.max_positions " << max_positions
+      << " leaves no room for a token and its end-of-sentence mark (at least 2)";
   TANDEM_CHECK(positions != Positions::Relative || relative_max_distance > relative_buckets / 2)
       << where << ": model.relative_max_distance " << relative_max_distance
       << " must exceed half of model.relative_buckets " << relative_buckets;
@@ -113,7 +130,7 @@ void parse_model_config(const YAML::Node& node, const std::string& where, ModelC
   f.get_enum("norm_type", c.norm_type, kNormTypes);
   f.get("embedding_norm", c.embedding_norm);
   f.get_enum("positions", c.positions, kPositions);
-  f.get("max_positions", c.max_positions, 1, 1 << 20);
+  f.get("max_positions", c.max_positions, 2, 1 << 20);
   f.get("relative_buckets", c.relative_buckets, 2, 1 << 16);
   f.get("relative_max_distance", c.relative_max_distance, 2, 1 << 24);
   f.get("dropout", c.dropout, 0.f, 0.99f);

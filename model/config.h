@@ -47,6 +47,11 @@ struct ModelConfig {
   // same per target token of a hypothesis (self-attention; a sliding window
   // caps the tokens kept) and per source token of a sentence (cross-attention).
   int64_t kv_cache_bytes_per_token() const;
+  // An upper estimate of the float32 parameters (embeddings, every layer's
+  // projections, norms and tables), computed in floating point so absurd
+  // configs cannot overflow: checked against the machine's memory before
+  // anything is allocated.
+  double parameter_estimate() const;
   StackConfig encoder_stack() const;
   StackConfig decoder_stack() const;
   // Throws when fields do not fit together (e.g. d_model % heads != 0).

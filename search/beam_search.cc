@@ -6,6 +6,7 @@
 #include <queue>
 
 #include "core/error.h"
+#include "core/memory_limit.h"
 #include "core/rng.h"
 
 namespace tandem {
@@ -87,7 +88,7 @@ void top_tokens(const float* logp, int vocab, int count, std::vector<std::pair<f
     return a.first > b.first;
   };
   for (int v = 0; v < vocab; ++v) {
-    if (logp[v] == kNegInf) continue;
+    if (!(logp[v] > kNegInf)) continue;  // banned (-inf) or NaN: never a candidate
     if (static_cast<int>(out.size()) < count) {
       out.emplace_back(logp[v], v);
       std::push_heap(out.begin(), out.end(), worse);
@@ -99,12 +100,14 @@ void top_tokens(const float* logp, int vocab, int count, std::vector<std::pair<f
   }
 }
 
-// Draws a token from softmax(logits / T) restricted by top-k / top-p.
-int sample_token(const float* logits, int vocab, const SearchOptions& o, float u) {
+// Draws a token from softmax(logits / T) restricted by top-k / top-p;
+// `fallback` (EOS) when no token is allowed or every logit is -inf or NaN.
+int sample_token(const float* logits, int vocab, const SearchOptions& o, float u, int fallback) {
   std::vector<std::pair<float, int>> cand;
   cand.reserve(vocab);
   for (int v = 0; v < vocab; ++v)
-    if (logits[v] != kNegInf) cand.emplace_back(logits[v] / o.temperature, v);
+    if (logits[v] > kNegInf) cand.emplace_back(logits[v] / o.temperature, v);
+  if (cand.empty()) return fallback;
   std::sort(cand.begin(), cand.end(), [](auto& a, auto& b) { return a.first > b.first; });
   size_t keep = cand.size();
   if (o.sampling == Sampling::TopK) keep = std::min<size_t>(keep, std::max(1, o.top_k));
@@ -131,6 +134,15 @@ int sample_token(const float* logits, int vocab, const SearchOptions& o, float u
   return cand[keep - 1].second;
 }
 
+// The best token of a row; NaN never wins, and a row with nothing allowed ends.
+int argmax_token(const float* row, int vocab, int fallback) {
+  int best = fallback;
+  float best_value = kNegInf;
+  for (int v = 0; v < vocab; ++v)
+    if (row[v] > best_value) best_value = row[v], best = v;
+  return best;
+}
+
 struct Prepared {
   Matrix memory;
   SeqShape shape;
@@ -155,6 +167,13 @@ Prepared encode_sources(const Seq2Seq& model, const std::vector<Ids>& sources,
     p.max_len.push_back(max_output_length(o, p.shape.lengths[b], model.config().position_limit()));
     p.capacity = std::max(p.capacity, p.max_len.back());
   }
+  // The self-attention cache holds capacity tokens for every open hypothesis.
+  check_fits_in_memory(static_cast<double>(p.capacity) * n * o.beam *
+                           static_cast<double>(model.config().kv_cache_bytes_per_token()),
+                       "the decoding cache (" + std::to_string(p.capacity) + " output tokens x " +
+                           std::to_string(n * o.beam) + " hypotheses)",
+                       "decode: --max-len-a " + std::to_string(o.max_len_a) + " --max-len-b " +
+                           std::to_string(o.max_len_b) + " --beam " + std::to_string(o.beam));
   return p;
 }
 
@@ -191,9 +210,9 @@ std::vector<std::vector<Hypothesis>> greedy(const Seq2Seq& model, const std::vec
           if (row[v] == kNegInf) raw_row[v] = kNegInf;
         const uint64_t key = keys.empty() ? sentence[r] : keys[sentence[r]];
         const float u = Rng(o.seed, key).next().uniform(state.step);
-        token = sample_token(raw_row, vocab, o, u);
+        token = sample_token(raw_row, vocab, o, u, ids.eos);
       } else {
-        token = static_cast<int>(std::max_element(row, row + vocab) - row);
+        token = argmax_token(row, vocab, ids.eos);
       }
       open[r].log_prob += row[token];
       if (record) open[r].attention.push_back(std::move(weights[r]));
@@ -321,15 +340,19 @@ float length_penalty(float alpha, int length) {
 }
 
 int max_output_length(const SearchOptions& o, int src_len, int max_positions) {
-  const int len = static_cast<int>(std::floor(o.max_len_a * src_len)) + o.max_len_b;
-  return std::max(1, std::min(len, max_positions));
+  // In double: a huge --max-len-a would overflow int (undefined) before the clamp.
+  const double len = std::floor(static_cast<double>(o.max_len_a) * src_len) + o.max_len_b;
+  return static_cast<int>(std::clamp(len, 1.0, static_cast<double>(max_positions)));
 }
 
 std::vector<std::vector<Hypothesis>> decode_batch(const Seq2Seq& model,
                                                   const std::vector<Ids>& sources,
                                                   const SearchOptions& o, const SpecialIds& ids,
                                                   const std::vector<uint64_t>& keys) {
-  TANDEM_CHECK(o.beam >= 1) << "--beam must be at least 1, got " << o.beam;
+  TANDEM_CHECK(o.beam >= 1 && o.beam <= kMaxBeam)
+      << "--beam must be between 1 and " << kMaxBeam << ", got " << o.beam;
+  TANDEM_CHECK(std::isfinite(o.max_len_a) && o.max_len_a >= 0)
+      << "--max-len-a must be a finite number >= 0, got " << o.max_len_a;
   TANDEM_CHECK(o.nbest >= 1 && o.nbest <= o.beam)
       << "--nbest must be between 1 and the beam size " << o.beam << ", got " << o.nbest;
   TANDEM_CHECK(o.length_penalty >= 0.f) << "--length-penalty must be >= 0, got " << o.length_penalty;

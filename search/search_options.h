@@ -5,6 +5,11 @@
 
 namespace tandem {
 
+// The widest beam accepted: wider searches are no better and their cost grows
+// with the beam; the bound keeps a typo from asking for gigabytes.
+constexpr int kMaxBeam = 1024;
+
+
 enum class Sampling { None, TopK, TopP };
 
 struct SearchOptions {

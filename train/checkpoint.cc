@@ -1,5 +1,7 @@
 #include "train/checkpoint.h"
 
+#include <cmath>
+
 #include <sstream>
 
 #include <yaml-cpp/yaml.h>
@@ -84,7 +86,29 @@ TrainState state_from_yaml(const std::string& yaml, const std::string& where) {
   } catch (const YAML::Exception& e) {
     TANDEM_FAIL() << where << ": malformed training state: " << e.msg;
   }
+  // A copied or edited file must not steer indexing or deletion: counters are
+  // non-negative and kept checkpoints lie at or before the current update.
+  auto check_count = [&](const char* key, long long value) {
+    TANDEM_CHECK(value >= 0) << where << ": malformed training state: " << key << " " << value
+                             << " is negative";
+  };
+  check_count("update", s.update);
+  check_count("epoch", s.epoch);
+  check_count("batch_in_epoch", s.batch_in_epoch);
+  check_count("tgt_tokens", s.tgt_tokens);
+  check_count("bad_validations", s.bad_validations);
+  check_count("nonfinite_in_a_row", s.nonfinite_in_a_row);
+  TANDEM_CHECK(std::isfinite(s.elapsed) && s.elapsed >= 0)
+      << where << ": malformed training state: elapsed " << s.elapsed;
+  for (const auto& k : s.kept)
+    TANDEM_CHECK(k.update >= 0 && k.update <= s.update)
+        << where << ": malformed training state: kept checkpoint of update " << k.update
+        << " outside 0.." << s.update;
   return s;
+}
+
+std::string periodic_checkpoint_path(const std::string& checkpoint_dir, long long update) {
+  return checkpoint_dir + "/update_" + std::to_string(update) + ".h5";
 }
 
 void save_checkpoint(const std::string& path, const Seq2Seq& model, const ModelFileMeta& meta,
@@ -106,6 +130,11 @@ void load_checkpoint(const std::string& path, Seq2Seq& model, TrainState& state,
   TANDEM_CHECK(f.exists("/train/state")) << path << ": not a checkpoint (no /train/state)";
   load_params(f, model);
   state = state_from_yaml(f.read_string("/train/state"), path + ": /train/state");
+  // The stored paths are not trusted (they are deleted when a checkpoint
+  // rotates out): each is rebuilt from its update number beside `path`.
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  for (auto& k : state.kept) k.path = periodic_checkpoint_path(dir, k.update);
   read_tensors(f, "/train/adam_m", model, *t.adam_m);
   read_tensors(f, "/train/adam_v", model, *t.adam_v);
   if (t.ema) {

@@ -44,6 +44,10 @@ struct OptimizerTensors {
   std::vector<Matrix>* ema = nullptr;  // may be null or empty
 };
 
+// Where the periodic checkpoint of `update` lives: the one naming rule, used
+// when writing and when rebuilding the kept list of a resumed run.
+std::string periodic_checkpoint_path(const std::string& checkpoint_dir, long long update);
+
 void save_checkpoint(const std::string& path, const Seq2Seq& model, const ModelFileMeta& meta,
                      const TrainState& state, const OptimizerTensors& tensors);
 // Loads params into `model` and fills state and tensors (sized like the params).

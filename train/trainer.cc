@@ -33,6 +33,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Descending by validation metric, with NaN (a failed validation) last: a
+// plain `>` is no strict weak order once a NaN is in the list.
+bool better_metric(const KeptCheckpoint& a, const KeptCheckpoint& b) {
+  if (std::isnan(a.metric)) return false;
+  if (std::isnan(b.metric)) return true;
+  return a.metric > b.metric;
+}
+
 void make_dirs(const std::string& path) {
   std::string partial;
   for (size_t i = 0; i <= path.size(); ++i) {
@@ -143,6 +151,9 @@ void Trainer::setup() {
     for (const auto& p : model_->params()) ema_.push_back(p.param->value);
   if (options_.resume) {
     load_checkpoint(last, *model_, state_, {&adam_->first_moments(), &adam_->second_moments(), &ema_});
+    TANDEM_CHECK(state_.batch_in_epoch <= static_cast<long long>(batches_.size()))
+        << last << ": batch " << state_.batch_in_epoch << " of an epoch of " << batches_.size()
+        << " batches: the checkpoint does not belong to this recipe's data";
     adam_->set_steps(state_.update);
     last_validated_ = state_.history.empty() ? -1 : state_.history.back().update;
     say("resumed at update " + std::to_string(state_.update) + ", epoch " + std::to_string(state_.epoch + 1));
@@ -353,13 +364,13 @@ void Trainer::validate_and_checkpoint() {
 }
 
 void Trainer::write_periodic_checkpoint(double metric) {
-  const std::string path = ckpt_dir_ + "/update_" + std::to_string(state_.update) + ".h5";
+  const std::string path = periodic_checkpoint_path(ckpt_dir_, state_.update);
   save_model(path, *model_, meta_);
   state_.kept.push_back({state_.update, metric, path});
   // Keep the newest `average` (for averaging the last ones) and the best `keep`.
   std::vector<KeptCheckpoint> by_update = state_.kept, by_metric = state_.kept;
   std::sort(by_update.begin(), by_update.end(), [](auto& a, auto& b) { return a.update > b.update; });
-  std::stable_sort(by_metric.begin(), by_metric.end(), [](auto& a, auto& b) { return a.metric > b.metric; });
+  std::stable_sort(by_metric.begin(), by_metric.end(), better_metric);
   std::vector<KeptCheckpoint> retained;
   auto retain = [&](const KeptCheckpoint& k) {
     for (const auto& x : retained)
@@ -381,7 +392,7 @@ void Trainer::write_periodic_checkpoint(double metric) {
 std::map<std::string, double> Trainer::finish() {
   auto kept = state_.kept;
   if (t_.average_which == "best")
-    std::stable_sort(kept.begin(), kept.end(), [](auto& a, auto& b) { return a.metric > b.metric; });
+    std::stable_sort(kept.begin(), kept.end(), better_metric);
   else
     std::sort(kept.begin(), kept.end(), [](auto& a, auto& b) { return a.update > b.update; });
   std::vector<std::string> paths;

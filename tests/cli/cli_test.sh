@@ -66,7 +66,16 @@ expect_error "translate: not HDF5" "text.h5: not an HDF5 file" "$tandem" transla
 expect_error "translate: model without vocabulary" "no vocabulary" "$tandem" translate -m "$tmp/m.h5" -i "$tmp/in.txt"
 printf 'fine\nbad \xff byte\n' >"$tmp/bad.txt"
 expect_error "translate: invalid UTF-8 names the line" "bad.txt:2: invalid UTF-8" "$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/bad.txt"
-expect_error "translate: --beam 0" "beam must be at least 1" "$tandem" translate -m "$tmp/tiny.h5" --beam 0 -i "$tmp/in.txt"
+expect_error "translate: --beam 0" "beam must be between 1 and" "$tandem" translate -m "$tmp/tiny.h5" --beam 0 -i "$tmp/in.txt"
+expect_error "translate: --beam 100000" "beam must be between 1 and 1024, got 100000" \
+  "$tandem" translate -m "$tmp/tiny.h5" --beam 100000 -i "$tmp/in.txt"
+expect_error "translate: --max-len-a nan" "max-len-a must be a finite number" \
+  "$tandem" translate -m "$tmp/tiny.h5" --max-len-a nan -i "$tmp/in.txt"
+expect_error "translate: --threads 100000" "threads must be between 0 (all cores) and 512" \
+  "$tandem" translate -m "$tmp/tiny.h5" --threads 100000 -i "$tmp/in.txt"
+"$tandem" translate -m "$tmp/tiny.h5" --max-len-a 1e30 --max-len-b 5 -i "$tmp/in.txt" >"$tmp/huge_a.txt" 2>"$tmp/err"
+[ $? -eq 0 ] && [ "$(wc -l <"$tmp/huge_a.txt")" -eq 3 ] \
+  && pass "translate: --max-len-a 1e30 is capped by the model's positions" || fail "huge --max-len-a: $(cat "$tmp/err")"
 expect_error "translate: bad --sampling" "expected topk:K or topp:P" "$tandem" translate -m "$tmp/tiny.h5" --sampling nucleus -i "$tmp/in.txt"
 "$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/in.txt" --sampling topk:5 --seed 3 >"$tmp/s1.txt" 2>/dev/null
 "$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/in.txt" --sampling topk:5 --seed 3 >"$tmp/s2.txt" 2>/dev/null
@@ -76,6 +85,14 @@ expect_error "score: line counts" "hyp.txt has 1 lines, .*ref.txt has 2" "$tande
 "$tandem" score -r "$tmp/ref.txt" -i "$tmp/ref.txt" -m bleu,chrf,ter -f json >"$tmp/score.json" 2>&1
 grep -q '"name": "BLEU", "score": 100.0000, "signature": "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0"' "$tmp/score.json" \
   && grep -q '"name": "TER", "score": 0.0000' "$tmp/score.json" && pass "score json" || fail "score json: $(cat "$tmp/score.json")"
+# TER on the reference with each line's words reversed: once a segmentation fault
+# (a shift near the end of the line read past the word vector).
+awk '{ for (i = NF; i > 0; i--) printf "%s%s", $i, (i > 1 ? " " : "\n") }' "$tmp/ref.txt" >"$tmp/reversed.txt"
+printf 'a a b\n' >"$tmp/ter_hyp.txt"; printf 'a b c\n' >"$tmp/ter_ref.txt"
+"$tandem" score -r "$tmp/ref.txt" -i "$tmp/reversed.txt" -m ter >"$tmp/ter.txt" 2>&1 \
+  && "$tandem" score -r "$tmp/ter_ref.txt" -i "$tmp/ter_hyp.txt" -m ter >"$tmp/ter2.txt" 2>&1 \
+  && grep -q 'TER = 66.67' "$tmp/ter2.txt" && pass "score: TER of reversed lines and a shift at the end" \
+  || fail "score ter: $(cat "$tmp/ter.txt" "$tmp/ter2.txt")"
 expect_error "score: unknown metric" "unknown metric \"blue\"" "$tandem" score -r "$tmp/ref.txt" -i "$tmp/ref.txt" -m blue
 
 # --- model variants (issue #6) ---

@@ -131,5 +131,39 @@ TEST(ModelFile, FailedWriteLeavesPreviousFileIntact) {
   std::remove(path.c_str());
 }
 
+// Replaces /config with an array of two fixed-length strings: read as one
+// string it once overflowed the buffer sized for a single element.
+TEST(ModelFile, ConfigAsStringArrayIsAnError) {
+  Seq2Seq model(test::tiny_config(NormPlacement::Pre, TieEmbeddings::None, Activation::Relu));
+  const std::string path = temp_path("config_array");
+  save_model(path, model, {});
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  ASSERT_GE(H5Ldelete(f, "/config", H5P_DEFAULT), 0);
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, 8);
+  const hsize_t two = 2;
+  const hid_t space = H5Screate_simple(1, &two, nullptr);
+  const hid_t ds = H5Dcreate2(f, "/config", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  const char text[16] = "d_model: 16\0\0\0";
+  H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, text);
+  H5Dclose(ds), H5Sclose(space), H5Tclose(type), H5Fclose(f);
+  EXPECT_EQ(error_of([&] { load_model(path); }), path + ": /config holds 2 strings, expected one");
+  std::remove(path.c_str());
+}
+
+// A config whose parameters would not fit in memory is refused before any
+// allocation, with both sizes in the message.
+TEST(ModelFile, ConfigTooLargeForTheMachineIsRefused) {
+  ModelConfig c = test::tiny_config(NormPlacement::Pre, TieEmbeddings::None, Activation::Relu);
+  c.d_model = 65536;
+  c.heads = 64;
+  c.ffn_dim = 1 << 20;
+  c.src_vocab_size = c.tgt_vocab_size = 1 << 24;
+  const std::string message = error_of([&] { c.validate("big.yaml"); });
+  EXPECT_NE(message.find("big.yaml: needs "), std::string::npos) << message;
+  EXPECT_NE(message.find(" TB for its parameters, the machine has "), std::string::npos) << message;
+}
+
 }  // namespace
 }  // namespace tandem

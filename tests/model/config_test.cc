@@ -94,6 +94,12 @@ TEST(ModelConfig, ErrorsNameKeyLineAndValue) {
   EXPECT_EQ(error_of("norm: middle\n"),
             "m.yaml:1: model.norm: expected one of pre | post, got \"middle\"");
   EXPECT_EQ(error_of("heads: [1, 2]\n"), "m.yaml:1: model.heads: expected an integer, got a list");
+  // max_positions 1 leaves no room for a token and EOS (it once divided by zero).
+  EXPECT_EQ(error_of("max_positions: 1\n"),
+            "m.yaml:1: model.max_positions: 1 is out of range [2, 1048576]");
+  const std::string mapping_key = error_of("{a: 1}: 2\n");
+  EXPECT_NE(mapping_key.find("m.yaml:1"), std::string::npos) << mapping_key;
+  EXPECT_EQ(mapping_key.find("internal"), std::string::npos) << mapping_key;
 }
 
 TEST(ModelConfig, ValidateRejectsIndivisibleHeads) {
@@ -106,6 +112,9 @@ TEST(ModelConfig, ValidateRejectsIndivisibleHeads) {
   EXPECT_NO_THROW(c.validate("x"));
   c.tie_embeddings = TieEmbeddings::All;
   c.tgt_vocab_size = 6;
+  EXPECT_THROW(c.validate("x"), Error);
+  c.tgt_vocab_size = 5;
+  c.max_positions = 1;  // set in code, not parsed: validate catches it too
   EXPECT_THROW(c.validate("x"), Error);
 }
 

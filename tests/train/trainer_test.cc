@@ -250,5 +250,48 @@ TEST(Checkpoint, KilledWriterLeavesPreviousLoadable) {
   std::system(("rm -f " + path + "*").c_str());
 }
 
+std::string state_error(const std::string& yaml) {
+  try {
+    state_from_yaml(yaml, "last.h5: /train/state");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// A copied or edited last.h5 must not steer indexing (a negative batch index)
+// or deletion (kept checkpoint paths): counters are checked, and the kept
+// paths are rebuilt beside the checkpoint whatever the file says.
+TEST(TrainState, TamperedStateIsRefusedOrIgnored) {
+  TrainState s;
+  s.update = 40;
+  s.kept.push_back({20, 1.5, "/etc/passwd"});
+  std::string yaml = state_to_yaml(s);
+  EXPECT_EQ(state_error(yaml), "");
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string y = yaml;
+    y.replace(y.find(from), from.size(), to);
+    return y;
+  };
+  EXPECT_EQ(state_error(replaced("batch_in_epoch: 0", "batch_in_epoch: -5")),
+            "last.h5: /train/state: malformed training state: batch_in_epoch -5 is negative");
+  EXPECT_NE(state_error(replaced("[20,", "[41,")).find("kept checkpoint of update 41 outside 0..40"),
+            std::string::npos);
+  EXPECT_NE(state_error(replaced("update: 40", "update: [1]")).find("malformed training state"),
+            std::string::npos);
+
+  Seq2Seq model(test::tiny_config(NormPlacement::Pre, TieEmbeddings::None, Activation::Relu));
+  std::vector<Matrix> m, v;
+  for (const auto& p : model.params()) m.push_back(p.param->value), v.push_back(p.param->value);
+  const std::string dir = ::testing::TempDir() + "tampered_run_" + std::to_string(getpid());
+  std::system(("mkdir -p " + dir).c_str());
+  save_checkpoint(dir + "/last.h5", model, {}, s, {&m, &v, nullptr});
+  TrainState back;
+  load_checkpoint(dir + "/last.h5", model, back, {&m, &v, nullptr});
+  ASSERT_EQ(back.kept.size(), 1u);
+  EXPECT_EQ(back.kept[0].path, dir + "/update_20.h5");
+  std::system(("rm -rf " + dir).c_str());
+}
+
 }  // namespace
 }  // namespace tandem
