@@ -1,26 +1,41 @@
 #include "kernels/gemm.h"
 
 #include "core/error.h"
+#include "kernels/gemm_shape.h"
+
+#ifdef TANDEM_HAVE_ONEDNN
+#include "kernels/gemm_onednn.h"
+#endif
 
 namespace tandem {
-namespace {
-
-void check_shapes(const ConstBlockRef& a, Trans ta, const ConstBlockRef& b, Trans tb,
-                  const BlockRef& c) {
-  const auto m = ta == Trans::No ? a.rows() : a.cols();
-  const auto k = ta == Trans::No ? a.cols() : a.rows();
-  const auto kb = tb == Trans::No ? b.rows() : b.cols();
-  const auto n = tb == Trans::No ? b.cols() : b.rows();
-  TANDEM_CHECK(k == kb && c.rows() == m && c.cols() == n)
-      << "gemm: shapes [" << m << "," << k << "] x [" << kb << "," << n << "] -> [" << c.rows()
-      << "," << c.cols() << "]";
-}
-
-}  // namespace
 
 void gemm(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, BlockRef c, float alpha,
           float beta) {
-  check_shapes(a, ta, b, tb, c);
+#ifdef TANDEM_HAVE_ONEDNN
+  check_gemm_shapes(a, ta, b, tb, c);
+  if (c.size() == 0) return;
+  if (a.cols() == 0 || a.rows() == 0) {  // K = 0: oneDNN refuses empty operands
+    if (beta == 0.f) c.setZero();
+    else c *= beta;
+    return;
+  }
+  gemm_onednn(a, ta, b, tb, c, alpha, beta);
+#else
+  gemm_eigen(a, ta, b, tb, c, alpha, beta);
+#endif
+}
+
+std::string gemm_backend() {
+#ifdef TANDEM_HAVE_ONEDNN
+  return "onednn";
+#else
+  return "eigen";
+#endif
+}
+
+void gemm_eigen(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, BlockRef c, float alpha,
+                float beta) {
+  check_gemm_shapes(a, ta, b, tb, c);
   if (beta == 0.f) c.setZero();
   else if (beta != 1.f) c *= beta;
   const bool at = ta == Trans::Yes, bt = tb == Trans::Yes;
@@ -32,7 +47,7 @@ void gemm(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, BlockRef c, floa
 
 void gemm_ref(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, BlockRef c, float alpha,
               float beta) {
-  check_shapes(a, ta, b, tb, c);
+  check_gemm_shapes(a, ta, b, tb, c);
   const int m = static_cast<int>(c.rows()), n = static_cast<int>(c.cols());
   const int k = static_cast<int>(ta == Trans::No ? a.cols() : a.rows());
   for (int i = 0; i < m; ++i) {
