@@ -1,6 +1,9 @@
 #include "core/threads.h"
 
+#include <unistd.h>
+
 #include <Eigen/Core>
+#include <cstdlib>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -21,6 +24,13 @@ int num_threads() {
 #else
   return 1;
 #endif
+}
+
+void reexec_with_passive_omp_wait(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT")) return;
+  if (setenv("OMP_WAIT_POLICY", "PASSIVE", 1) != 0) return;
+  execv("/proc/self/exe", argv);
+  // Still here: the re-exec failed; run on with the runtime's own policy.
 }
 
 }  // namespace tandem

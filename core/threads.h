@@ -10,4 +10,13 @@ constexpr int kMaxThreads = 512;
 void set_threads(int n);
 int num_threads();
 
+// OpenMP workers that spin at barriers starve when another process holds a
+// core (measured: 2 threads beside a CPU hog fell to the 1-thread speed with
+// libgomp's default spinning; with passive waits they stayed 1.3x above it, and
+// alone they are as fast). libgomp reads its wait policy once, before main, so
+// when the user has set neither OMP_WAIT_POLICY nor GOMP_SPINCOUNT this sets
+// OMP_WAIT_POLICY=PASSIVE and re-executes the program (argv unchanged); it
+// returns only when nothing needed doing or the re-exec failed.
+void reexec_with_passive_omp_wait(char** argv);
+
 }  // namespace tandem

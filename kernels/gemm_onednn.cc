@@ -1,5 +1,7 @@
 #include "kernels/gemm_onednn.h"
 
+#include <omp.h>
+
 #include <cstring>
 #include <dnnl.hpp>
 #include <unordered_map>
@@ -14,6 +16,7 @@ using dnnl::memory;
 // the scalars folded into the primitive (alpha as output scale, beta as a
 // sum post-op).
 struct Key {
+  memory::dim threads;
   memory::dim m, n, k;
   memory::dim a_row, a_col, b_row, b_col, c_row;
   float alpha, beta;
@@ -64,6 +67,27 @@ Entry make_entry(const Context& ctx, const Key& key) {
   return e;
 }
 
+// Below this many multiply-adds a product runs on the calling thread: waking
+// the pool costs more than it saves (bench_gemm: a 4x256x1024 decoding step
+// ran at 66 GFLOP/s on one thread and 30-58 on two; 128x256x256 gains from two).
+constexpr double kSmallMacs = 4.0 * (1 << 20);
+
+// Sets the calling thread's OpenMP team size for one product, then restores it.
+class ScopedThreads {
+ public:
+  explicit ScopedThreads(int n) : saved_(omp_get_max_threads()) {
+    if (n != saved_) omp_set_num_threads(n);
+  }
+  ~ScopedThreads() {
+    if (omp_get_max_threads() != saved_) omp_set_num_threads(saved_);
+  }
+  ScopedThreads(const ScopedThreads&) = delete;
+  ScopedThreads& operator=(const ScopedThreads&) = delete;
+
+ private:
+  int saved_;
+};
+
 memory::dim row_stride(const ConstBlockRef& x) {
   return std::max<memory::dim>(x.outerStride(), std::max<memory::dim>(x.cols(), 1));
 }
@@ -73,7 +97,11 @@ memory::dim row_stride(const ConstBlockRef& x) {
 void gemm_onednn(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, BlockRef c, float alpha,
                  float beta) {
   thread_local Context ctx;
+  const double macs = static_cast<double>(c.rows()) * c.cols() * (ta == Trans::No ? a.cols() : a.rows());
+  const int threads = omp_in_parallel() ? 1 : macs < kSmallMacs ? 1 : omp_get_max_threads();
+  const ScopedThreads scoped(threads);
   Key key{};  // zeroed padding: the key is compared as bytes
+  key.threads = threads;
   key.m = c.rows();
   key.n = c.cols();
   key.k = ta == Trans::No ? a.cols() : a.rows();
