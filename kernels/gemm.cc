@@ -8,15 +8,24 @@
 #endif
 
 namespace tandem {
+namespace {
+
+// Below this many multiply-adds Eigen's product wins: oneDNN's per-call cost
+// (memory descriptors and objects, ~2-3 us) outweighs its faster kernel
+// (bench_gemm: a 30x64x30 attention block ran at 56 GFLOP/s in Eigen and 37 in
+// oneDNN; at 4x256x1024, 51 against 95).
+constexpr double kEigenMacs = 128.0 * 1024;
+
+}  // namespace
 
 void gemm(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, BlockRef c, float alpha,
           float beta) {
 #ifdef TANDEM_HAVE_ONEDNN
   check_gemm_shapes(a, ta, b, tb, c);
   if (c.size() == 0) return;
-  if (a.cols() == 0 || a.rows() == 0) {  // K = 0: oneDNN refuses empty operands
-    if (beta == 0.f) c.setZero();
-    else c *= beta;
+  const double macs = static_cast<double>(c.size()) * (ta == Trans::No ? a.cols() : a.rows());
+  if (macs < kEigenMacs) {  // also K = 0, which oneDNN refuses
+    gemm_eigen(a, ta, b, tb, c, alpha, beta);
     return;
   }
   gemm_onednn(a, ta, b, tb, c, alpha, beta);

@@ -2,40 +2,29 @@
 
 #include <omp.h>
 
-#include <cstring>
+#include <algorithm>
 #include <dnnl.hpp>
-#include <unordered_map>
+#include <map>
+#include <tuple>
 
 namespace tandem {
 namespace {
 
 using dnnl::memory;
 
-// Everything that decides a matmul primitive: sizes, the operands' element
-// strides (a transpose is a stride order, so no operand is ever copied), and
-// the scalars folded into the primitive (alpha as output scale, beta as a
-// sum post-op).
+// What a primitive is created for. Sizes and strides are runtime values
+// (DNNL_RUNTIME_DIM_VAL), so one primitive serves every batch shape: training
+// batches come in hundreds of token counts, and creating a primitive per shape
+// cost more than the products themselves in small models. A transpose is only
+// a stride order, so no operand is ever copied.
 struct Key {
-  memory::dim threads;
-  memory::dim m, n, k;
-  memory::dim a_row, a_col, b_row, b_col, c_row;
-  float alpha, beta;
+  int threads;
+  bool ta, tb;        // which stride of each operand is the unit one
+  float alpha, beta;  // alpha as output scale, beta as a sum post-op
 
-  bool operator==(const Key& o) const { return std::memcmp(this, &o, sizeof(Key)) == 0; }
-};
-
-struct KeyHash {
-  size_t operator()(const Key& key) const {
-    const auto* words = reinterpret_cast<const uint32_t*>(&key);
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < sizeof(Key) / 4; ++i) h = (h ^ words[i]) * 1099511628211ull;
-    return static_cast<size_t>(h);
+  bool operator<(const Key& o) const {
+    return std::tie(threads, ta, tb, alpha, beta) < std::tie(o.threads, o.ta, o.tb, o.alpha, o.beta);
   }
-};
-
-struct Entry {
-  dnnl::matmul primitive;
-  memory::desc a, b, c;
 };
 
 // Per thread: attention calls gemm from inside parallel loops, and a primitive
@@ -43,18 +32,17 @@ struct Entry {
 struct Context {
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
   dnnl::stream stream{engine};
-  std::unordered_map<Key, Entry, KeyHash> cache;
+  std::map<Key, dnnl::matmul> primitives;
 };
 
-// Training sees a few hundred distinct batch shapes; past this many entries
-// the cache starts over rather than grow without bound.
-constexpr size_t kMaxCachedPrimitives = 2048;
-
-Entry make_entry(const Context& ctx, const Key& key) {
-  Entry e;
-  e.a = memory::desc({key.m, key.k}, memory::data_type::f32, {key.a_row, key.a_col});
-  e.b = memory::desc({key.k, key.n}, memory::data_type::f32, {key.b_row, key.b_col});
-  e.c = memory::desc({key.m, key.n}, memory::data_type::f32, {key.c_row, 1});
+dnnl::matmul make_primitive(const Context& ctx, const Key& key) {
+  const memory::dim rt = DNNL_RUNTIME_DIM_VAL;
+  // Fully runtime strides would select oneDNN's reference kernel; a known
+  // unit stride with a runtime leading dimension keeps the optimized GEMM.
+  auto desc_of = [rt](bool transposed) {
+    return memory::desc({rt, rt}, memory::data_type::f32,
+                        transposed ? memory::dims{1, rt} : memory::dims{rt, 1});
+  };
   dnnl::primitive_attr attr;
   if (key.alpha != 1.f) attr.set_output_scales(0, {key.alpha});
   if (key.beta != 0.f) {
@@ -62,9 +50,8 @@ Entry make_entry(const Context& ctx, const Key& key) {
     ops.append_sum(key.beta);
     attr.set_post_ops(ops);
   }
-  const dnnl::matmul::desc desc(e.a, e.b, e.c);
-  e.primitive = dnnl::matmul(dnnl::matmul::primitive_desc(desc, attr, ctx.engine));
-  return e;
+  const dnnl::matmul::desc desc(desc_of(key.ta), desc_of(key.tb), desc_of(false));
+  return dnnl::matmul(dnnl::matmul::primitive_desc(desc, attr, ctx.engine));
 }
 
 // Below this many multiply-adds a product runs on the calling thread: waking
@@ -97,33 +84,22 @@ memory::dim row_stride(const ConstBlockRef& x) {
 void gemm_onednn(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, BlockRef c, float alpha,
                  float beta) {
   thread_local Context ctx;
-  const double macs = static_cast<double>(c.rows()) * c.cols() * (ta == Trans::No ? a.cols() : a.rows());
-  const int threads = omp_in_parallel() ? 1 : macs < kSmallMacs ? 1 : omp_get_max_threads();
+  const memory::dim m = c.rows(), n = c.cols(), k = ta == Trans::No ? a.cols() : a.rows();
+  const double macs = static_cast<double>(m) * n * k;
+  const int threads = omp_in_parallel() || macs < kSmallMacs ? 1 : omp_get_max_threads();
   const ScopedThreads scoped(threads);
-  Key key{};  // zeroed padding: the key is compared as bytes
-  key.threads = threads;
-  key.m = c.rows();
-  key.n = c.cols();
-  key.k = ta == Trans::No ? a.cols() : a.rows();
-  const memory::dim lda = row_stride(a), ldb = row_stride(b);
+  const Key key{threads, ta == Trans::Yes, tb == Trans::Yes, alpha, beta};
+  auto it = ctx.primitives.find(key);
+  if (it == ctx.primitives.end()) it = ctx.primitives.emplace(key, make_primitive(ctx, key)).first;
   // Row-major storage: element (i, j) of A sits at i*lda + j; of A^T at j*lda + i.
-  key.a_row = ta == Trans::No ? lda : 1;
-  key.a_col = ta == Trans::No ? 1 : lda;
-  key.b_row = tb == Trans::No ? ldb : 1;
-  key.b_col = tb == Trans::No ? 1 : ldb;
-  key.c_row = std::max<memory::dim>(c.outerStride(), std::max<memory::dim>(c.cols(), 1));
-  key.alpha = alpha;
-  key.beta = beta;
-  auto it = ctx.cache.find(key);
-  if (it == ctx.cache.end()) {
-    if (ctx.cache.size() >= kMaxCachedPrimitives) ctx.cache.clear();
-    it = ctx.cache.emplace(key, make_entry(ctx, key)).first;
-  }
-  const Entry& e = it->second;
-  memory ma(e.a, ctx.engine, const_cast<float*>(a.data()));
-  memory mb(e.b, ctx.engine, const_cast<float*>(b.data()));
-  memory mc(e.c, ctx.engine, c.data());
-  e.primitive.execute(ctx.stream, {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}});
+  const memory::dim lda = row_stride(a), ldb = row_stride(b);
+  const memory::dims a_strides = ta == Trans::No ? memory::dims{lda, 1} : memory::dims{1, lda};
+  const memory::dims b_strides = tb == Trans::No ? memory::dims{ldb, 1} : memory::dims{1, ldb};
+  const memory::dim ldc = std::max<memory::dim>(c.outerStride(), std::max<memory::dim>(n, 1));
+  memory ma({{m, k}, memory::data_type::f32, a_strides}, ctx.engine, const_cast<float*>(a.data()));
+  memory mb({{k, n}, memory::data_type::f32, b_strides}, ctx.engine, const_cast<float*>(b.data()));
+  memory mc({{m, n}, memory::data_type::f32, {ldc, 1}}, ctx.engine, c.data());
+  it->second.execute(ctx.stream, {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}});
   ctx.stream.wait();
 }
 

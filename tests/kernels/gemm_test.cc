@@ -4,6 +4,9 @@
 #include "kernels/gemm.h"
 
 #include "../test_util.h"
+#ifdef TANDEM_HAVE_ONEDNN
+#include "kernels/gemm_onednn.h"
+#endif
 
 namespace tandem {
 namespace {
@@ -78,6 +81,12 @@ TEST(Gemm, FastPathsMatchReferenceOnOddShapes) {
                                    (tb == Trans::Yes ? " Bt" : "") + " beta " + std::to_string(beta);
           test::expect_close(fast, ref, 1e-4, 1e-4, "gemm " + what);
           test::expect_close(eigen, ref, 1e-4, 1e-4, "gemm_eigen " + what);
+#ifdef TANDEM_HAVE_ONEDNN
+          // `gemm` sends small products to Eigen; the oneDNN path must be right on them too.
+          Matrix onednn = c0;
+          gemm_onednn(a, ta, b, tb, onednn.block(0, 1, s.m, s.n), alpha, beta);
+          test::expect_close(onednn, ref, 1e-4, 1e-4, "gemm_onednn " + what);
+#endif
         }
       }
     }
