@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <string>
 
+#include "core/allocator.h"
 #include "core/threads.h"
 #include "io/model_file.h"
 #include "io/text_input.h"
@@ -19,6 +20,7 @@
 #include "tokenizer/tokenizer.h"
 
 int main(int argc, char** argv) {
+  tandem::keep_freed_memory_for_reuse();
   using namespace tandem;
   if (argc < 7) {
     std::fprintf(stderr, "usage: bench_decode MODEL.h5 INPUT.txt BEAM BATCH THREADS OUT_LEN [MAX_SENTENCES]\n");

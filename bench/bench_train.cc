@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "core/allocator.h"
 #include "core/rng.h"
 #include "core/threads.h"
 #include "model/presets.h"
@@ -22,6 +23,7 @@
 #include "train/optimizer.h"
 
 int main(int argc, char** argv) {
+  tandem::keep_freed_memory_for_reuse();
   using namespace tandem;
   if (argc < 8) {
     std::fprintf(stderr, "usage: bench_train VOCAB.model SRC TGT PRESET BATCH_TOKENS THREADS UPDATES [DUMP]\n");

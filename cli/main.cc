@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "core/allocator.h"
 #include "core/error.h"
 #include "core/threads.h"
 #include "version.h"
@@ -41,6 +42,7 @@ void print_usage(std::ostream& out) {
 
 int main(int argc, char** argv) {
   tandem::reexec_with_passive_omp_wait(argv);
+  tandem::keep_freed_memory_for_reuse();
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {
     print_usage(std::cout);
