@@ -19,7 +19,6 @@
 #include "model/presets.h"
 #include "model/seq2seq.h"
 #include "train/dataset.h"
-#include "train/loss.h"
 #include "train/optimizer.h"
 
 int main(int argc, char** argv) {
@@ -52,14 +51,10 @@ int main(int argc, char** argv) {
     if (u == warmup) start = std::chrono::steady_clock::now();
     const auto& idx = batches[order[u % order.size()]];
     const Batch b = gather_batch(data, idx, tok.pad_id(), tok.bos_id(), tok.eos_id());
-    Seq2Seq::Cache cache;
-    Matrix logits, dlogits;
     model.zero_grad();
-    model.forward(b, logits, &cache, &rng);
     long long n = 0;
     for (int i : idx) n += static_cast<long long>(data.tgt[i].size()) + 1;
-    label_smoothed_cross_entropy(logits, b.tgt_out, tok.pad_id(), 0.1f, &dlogits, 1.f / n);
-    model.backward(b, dlogits, cache);
+    model.forward_backward(b, &rng, 0.1f, 1.f / n);
     const double norm = gradient_norm(model.params());
     if (norm > 1.0) scale_gradients(model.params(), static_cast<float>(1.0 / norm));
     adam.step(5e-4);

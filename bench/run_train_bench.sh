@@ -1,24 +1,58 @@
 #!/usr/bin/env bash
-# bench/run_train_bench.sh: training benchmark, tandem vs PyTorch side by side
-# (issue #5): transformer-small, 4096-token Multi30k batches, label smoothing,
-# dropout, clipping, Adam; the PyTorch side trains on the very same batches.
-# PyTorch runs with OMP_WAIT_POLICY=PASSIVE (its OpenMP workers otherwise spin) and needs
-# libopenblas0-openmp (Debian's torch calls the system BLAS; see run_decode_bench.sh).
+# bench/run_train_bench.sh: training throughput, tandem vs PyTorch side by side
+# (issues #5, #10): transformer-small, 4096-token Multi30k batches, label
+# smoothing, dropout, clipping, Adam; the PyTorch side trains on the very same
+# batches. Then the busy-machine case: tandem on 2 threads beside a CPU hog
+# (`yes` pinned to core 1) against tandem on 1 thread alone.
+#
+# PyTorch (Debian's python3-torch) runs on OpenBLAS (libopenblas0-pthread) with
+# OMP_WAIT_POLICY=PASSIVE (faster for it here than spinning) and the OpenBLAS
+# kernel set for this CPU (SkylakeX with AVX-512, else Haswell); both thread
+# counts are measured and its faster one is the baseline of the ratio.
+#   UPDATES=20 (timed updates per run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${TANDEM_DATA:-../shared/data}
 updates=${UPDATES:-20}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+hog=""
+trap 'rm -rf "$work"; [ -n "$hog" ] && kill "$hog" 2>/dev/null || true' EXIT
+grep -q avx512f /proc/cpuinfo && coretype=SkylakeX || coretype=Haswell
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; $(date -u +%F)"
+echo "tandem gemm backend: oneDNN matmul (bench_gemm); PyTorch: OpenBLAS core $coretype"
 ./build/tandem vocab -i "$data/multi30k/train.en" -i "$data/multi30k/train.de" --size 8000 -o "$work/v.model" 2>/dev/null
-export OMP_WAIT_POLICY=PASSIVE
-echo "| threads | updates | tandem tgt tok/s | tandem src+tgt tok/s | tandem RSS MB | torch tgt tok/s | torch src+tgt tok/s | torch RSS MB | tgt tok/s ratio |"
-echo "|---|---|---|---|---|---|---|---|---|"
+train() {  # train THREADS [DUMP]: tandem's figures, tab-separated
+  OMP_WAIT_POLICY=PASSIVE ./build/bench_train "$work/v.model" "$data/multi30k/train.en" "$data/multi30k/train.de" \
+    transformer-small 4096 "$1" "$updates" ${2:-}
+}
+torch() {
+  OPENBLAS_CORETYPE=$coretype OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/torch_train.py "$work/batches.txt" 8000 "$1"
+}
+echo
+echo "| threads | updates | tandem tgt tok/s | tandem src+tgt tok/s | tandem RSS MB | torch tgt tok/s | torch RSS MB | tgt tok/s ratio |"
+echo "|---|---|---|---|---|---|---|---|"
+best_torch=0
+declare -A tandem_tgt
 for threads in 1 2; do
-  t=$(./build/bench_train "$work/v.model" "$data/multi30k/train.en" "$data/multi30k/train.de" transformer-small 4096 "$threads" "$updates" "$work/batches.txt")
-  p=$(/usr/bin/python3 bench/torch_train.py "$work/batches.txt" 8000 "$threads")
-  IFS=$'\t' read -r n ts ttgt tall trss <<<"$t"
-  IFS=$'\t' read -r _ ps ptgt pall prss <<<"$p"
+  t=$(train "$threads" "$work/batches.txt")
+  p=$(torch "$threads")
+  IFS=$'\t' read -r n _ ttgt tall trss <<<"$t"
+  IFS=$'\t' read -r _ _ ptgt _ prss <<<"$p"
+  tandem_tgt[$threads]=$ttgt
+  best_torch=$(awk -v a="$best_torch" -v b="$ptgt" 'BEGIN { print (b > a ? b : a) }')
   ratio=$(awk -v a="$ttgt" -v b="$ptgt" 'BEGIN { printf "%.2f", a / b }')
-  echo "| $threads | $n | $ttgt | $tall | $trss | $ptgt | $pall | $prss | $ratio |"
+  echo "| $threads | $n | $ttgt | $tall | $trss | $ptgt | $prss | $ratio |"
 done
+echo
+echo "tandem 2 threads / PyTorch at its best thread count: $(awk -v a="${tandem_tgt[2]}" -v b="$best_torch" 'BEGIN { printf "%.2f", a / b }')x"
+echo
+taskset -c 1 yes >/dev/null &
+hog=$!
+sleep 1
+busy=$(train 2 | cut -f3)
+kill "$hog"; hog=""
+echo "| case | tgt tok/s |"
+echo "|---|---|"
+echo "| tandem 1 thread, machine idle | ${tandem_tgt[1]} |"
+echo "| tandem 2 threads, a CPU hog on core 1 | $busy |"
+echo "| ratio busy-2 / idle-1 | $(awk -v a="$busy" -v b="${tandem_tgt[1]}" 'BEGIN { printf "%.2f", a / b }') |"

@@ -1,5 +1,7 @@
 #include "decoder/decoder.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "layers/dropout.h"
 
@@ -92,14 +94,25 @@ void Decoder::step(const Ids& tokens, DecoderState& state, Matrix& hidden,
 
 void Decoder::reorder(DecoderState& state, const std::vector<int>& parents) {
   const int filled = state.step;
+  // The first child of each parent takes the parent's buffer as it is (a
+  // swap, no copy); only further children of the same parent copy its filled
+  // rows. A beam whose hypotheses keep their own lines copies nothing.
+  std::vector<int> owner(parents.empty() ? 0 : *std::max_element(parents.begin(), parents.end()) + 1, -1);
   auto gather = [&](std::vector<Matrix>& cache) {
-    // Copy only the filled positions into reused buffers, then swap them in.
-    std::vector<Matrix>& out = state.scratch;
+    std::vector<Matrix>& out = state.scratch;  // last step's buffers, reused
     out.resize(parents.size());
+    std::fill(owner.begin(), owner.end(), -1);
     for (size_t i = 0; i < parents.size(); ++i) {
-      const Matrix& src = cache[parents[i]];
-      if (out[i].rows() != src.rows() || out[i].cols() != src.cols())
-        out[i].resize(src.rows(), src.cols());
+      const int p = parents[i];
+      if (owner[p] >= 0) continue;
+      owner[p] = static_cast<int>(i);
+      out[i].swap(cache[p]);
+    }
+    for (size_t i = 0; i < parents.size(); ++i) {
+      const int first = owner[parents[i]];
+      if (first == static_cast<int>(i)) continue;
+      const Matrix& src = out[first];
+      if (out[i].rows() != src.rows() || out[i].cols() != src.cols()) out[i].resize(src.rows(), src.cols());
       const Eigen::Index n = std::min<Eigen::Index>(filled, src.rows());  // a window's ring
       out[i].topRows(n) = src.topRows(n);
     }

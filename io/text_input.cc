@@ -4,39 +4,14 @@
 #include <iostream>
 
 #include "core/error.h"
+#include "core/utf8.h"
 
 namespace tandem {
 
 size_t find_invalid_utf8(const std::string& s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    const unsigned char c = p[i];
-    int extra;
-    unsigned min_code;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      extra = 1, min_code = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2, min_code = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3, min_code = 0x10000;
-    } else {
-      return i;
-    }
-    if (i + extra >= n) return i;  // truncated sequence at the end
-    unsigned code = c & (0x3F >> extra);
-    for (int k = 1; k <= extra; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return i;
-      code = (code << 6) | (p[i + k] & 0x3F);
-    }
-    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are invalid.
-    if (code < min_code || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) return i;
-    i += extra + 1;
-  }
+  char32_t code;
+  for (size_t i = 0; i < s.size();)
+    if (!decode_utf8(s, i, code)) return i;
   return std::string::npos;
 }
 

@@ -3,34 +3,21 @@
 #include <locale.h>
 #include <wctype.h>
 
+#include "core/utf8.h"
+
 namespace tandem {
 
 std::u32string to_code_points(const std::string& s) {
   std::u32string out;
   out.reserve(s.size());
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  for (size_t i = 0; i < n;) {
-    const unsigned char c = p[i];
-    int extra = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
-    if (extra < 0 || (extra > 0 && i + extra >= n)) {
-      out.push_back(0xFFFD);
+  char32_t code;
+  for (size_t i = 0; i < s.size();) {
+    if (decode_utf8(s, i, code)) {
+      out.push_back(code);
+    } else {
+      out.push_back(0xFFFD);  // one replacement per invalid byte
       ++i;
-      continue;
     }
-    char32_t code = extra == 0 ? c : c & (0x3F >> extra);
-    bool ok = true;
-    for (int k = 1; k <= extra; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) ok = false;
-      code = (code << 6) | (p[i + k] & 0x3F);
-    }
-    if (!ok) {
-      out.push_back(0xFFFD);
-      ++i;
-      continue;
-    }
-    out.push_back(code);
-    i += extra + 1;
   }
   return out;
 }

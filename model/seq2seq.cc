@@ -4,6 +4,7 @@
 
 #include "core/rng.h"
 #include "kernels/gemm.h"
+#include "kernels/projected_cross_entropy.h"
 
 namespace tandem {
 namespace {
@@ -79,6 +80,27 @@ void Seq2Seq::backward(const Batch& batch, const Matrix& dlogits, Cache& c) {
   gemm(dlogits, Trans::No, out_table_->value, Trans::No, dhidden);
   decoder_->backward(dhidden, c.decoder, batch.tgt_in, batch.tgt_shape, batch.src_shape, dmemory);
   encoder_->backward(dmemory, c.encoder, batch.src, batch.src_shape);
+}
+
+LossStats Seq2Seq::forward_backward(const Batch& batch, Rng* rng, float label_smoothing,
+                                   float grad_scale) {
+  Cache c;
+  encoder_->forward(batch.src, batch.src_shape, c.memory, &c.encoder, rng);
+  decoder_->forward(batch.tgt_in, batch.tgt_shape, c.memory, batch.src_shape, c.hidden, &c.decoder, rng);
+  Matrix dhidden, dmemory;
+  const LossStats s = projected_cross_entropy(c.hidden, out_table_->value, batch.tgt_out, config_.pad_id,
+                                              label_smoothing, {&dhidden, &out_table_->grad, grad_scale});
+  decoder_->backward(dhidden, c.decoder, batch.tgt_in, batch.tgt_shape, batch.src_shape, dmemory);
+  encoder_->backward(dmemory, c.encoder, batch.src, batch.src_shape);
+  return s;
+}
+
+LossStats Seq2Seq::evaluate_loss(const Batch& batch, float label_smoothing) const {
+  Matrix memory, hidden;
+  encoder_->forward(batch.src, batch.src_shape, memory, nullptr, nullptr);
+  decoder_->forward(batch.tgt_in, batch.tgt_shape, memory, batch.src_shape, hidden, nullptr, nullptr);
+  return projected_cross_entropy(hidden, out_table_->value, batch.tgt_out, config_.pad_id,
+                                 label_smoothing, {});
 }
 
 void Seq2Seq::encode(const Ids& src, const SeqShape& shape, Matrix& memory) const {

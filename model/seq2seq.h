@@ -10,6 +10,7 @@
 
 #include "decoder/decoder.h"
 #include "encoder/encoder.h"
+#include "kernels/cross_entropy.h"
 #include "model/batch.h"
 #include "model/config.h"
 
@@ -35,6 +36,14 @@ class Seq2Seq {
   void forward(const Batch& batch, Matrix& logits, Cache* cache, Rng* rng) const;
   // Adds the gradients of the loss whose gradient w.r.t. logits is `dlogits`.
   void backward(const Batch& batch, const Matrix& dlogits, Cache& cache);
+
+  // One training pass over a batch: forward (dropout from `rng`, null = none),
+  // the fused output projection + label-smoothed loss in row chunks (no
+  // [tokens, vocab] logits kept), and backward; adds the gradients of
+  // grad_scale * loss_sum. Same result as forward + loss + backward.
+  LossStats forward_backward(const Batch& batch, Rng* rng, float label_smoothing, float grad_scale);
+  // The loss alone, in eval mode (validation).
+  LossStats evaluate_loss(const Batch& batch, float label_smoothing) const;
 
   // Inference pieces for search/: encode once, then one decoder step at a time.
   void encode(const Ids& src, const SeqShape& shape, Matrix& memory) const;

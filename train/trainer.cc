@@ -1,11 +1,13 @@
 #include "train/trainer.h"
 
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -23,8 +25,9 @@
 #include "train/averaging.h"
 #include "train/checkpoint.h"
 #include "train/dataset.h"
-#include "train/loss.h"
+#include "kernels/cross_entropy.h"
 #include "train/optimizer.h"
+#include "train/run_lock.h"
 #include "train/run_log.h"
 #include "train/run_setup.h"
 
@@ -51,6 +54,14 @@ void make_dirs(const std::string& path) {
   }
   struct stat st;
   TANDEM_CHECK(::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) << path << ": cannot create directory";
+}
+
+void remove_stale_temporaries(const std::string& dir) {
+  DIR* d = opendir(dir.c_str());
+  if (!d) return;
+  while (const dirent* e = readdir(d))
+    if (std::strstr(e->d_name, ".h5.tmp-")) std::remove((dir + "/" + e->d_name).c_str());
+  closedir(d);
 }
 
 bool exists(const std::string& p) {
@@ -86,6 +97,7 @@ class Trainer {
   const TrainRecipe& t_;
   TrainOptions options_;
   std::string run_dir_, ckpt_dir_;
+  std::unique_ptr<RunLock> lock_;
   std::unique_ptr<RunLog> log_;
   Vocabularies vocab_;
   ModelConfig config_;
@@ -110,6 +122,12 @@ class Trainer {
 
 void Trainer::setup() {
   make_dirs(ckpt_dir_);
+  if (!options_.dry_run) {
+    lock_ = std::make_unique<RunLock>(run_dir_);
+    // With the lock held, a temporary checkpoint file can only be what a killed
+    // run left mid-write: never complete, never renamed; remove it.
+    remove_stale_temporaries(ckpt_dir_);
+  }
   const std::string last = ckpt_dir_ + "/last.h5";
   log_ = std::make_unique<RunLog>();
   auto say = [this](const std::string& m) { log_->message(m); };
@@ -178,10 +196,11 @@ void Trainer::print_plan() const {
   }
   const int layers = config_.encoder_layers + config_.decoder_layers;
   // Weights, gradients, Adam moments (and EMA); activations kept for backward per
-  // token per layer (~16 d + 3 ffn floats) and logits + their gradient.
+  // token per layer (~16 d + 3 ffn floats) and one 512-row chunk of logits and
+  // their gradient (the loss is computed in chunks, kernels/projected_cross_entropy.h).
   const double state_bytes = params * 4 * (4 + (t_.ema > 0 ? 1 : 0));
   const double act_bytes = static_cast<double>(max_rows) * layers * (16.0 * config_.d_model + 3.0 * config_.ffn_dim) * 4 +
-                           static_cast<double>(max_tgt_rows) * config_.tgt_vocab_size * 4 * 3;
+                           static_cast<double>(std::min<size_t>(max_tgt_rows, 512)) * config_.tgt_vocab_size * 4 * 2;
   std::printf("plan for %s\n", r_.path.c_str());
   std::printf("  data root:        %s\n", r_.data_root.c_str());
   std::printf("  vocabulary:       %d source, %d target pieces (%s)\n", config_.src_vocab_size,
@@ -246,15 +265,9 @@ bool Trainer::train_one_update() {
   double loss = 0, nll = 0;
   for (const auto* b : group) {
     const Batch batch = gather_batch(train_, *b, config_.pad_id, vocab_.target->bos_id(), vocab_.target->eos_id());
-    Seq2Seq::Cache cache;
-    Matrix logits, dlogits;
-    model_->forward(batch, logits, &cache, &rng);
-    const auto s = label_smoothed_cross_entropy(logits, batch.tgt_out, config_.pad_id, t_.label_smoothing,
-                                                &dlogits, 1.f / static_cast<float>(tokens));
+    const auto s = model_->forward_backward(batch, &rng, t_.label_smoothing, 1.f / static_cast<float>(tokens));
     loss += s.loss_sum;
     nll += s.nll_sum;
-    logits.resize(0, 0);
-    model_->backward(batch, dlogits, cache);
   }
   state_.rng_counter = rng.counter();
   if (options_.after_backward) options_.after_backward(state_.update + 1, model_->params());
@@ -323,9 +336,7 @@ void Trainer::validate_and_checkpoint() {
   long long tokens = 0;
   for (const auto& b : make_train_batches(valid_, t_.batch_tokens, t_.seed)) {
     const Batch batch = gather_batch(valid_, b, config_.pad_id, vocab_.target->bos_id(), vocab_.target->eos_id());
-    Matrix logits;
-    model_->forward(batch, logits, nullptr, nullptr);
-    const auto s = label_smoothed_cross_entropy(logits, batch.tgt_out, config_.pad_id, t_.label_smoothing, nullptr);
+    const auto s = model_->evaluate_loss(batch, t_.label_smoothing);
     loss += s.loss_sum;
     nll += s.nll_sum;
     tokens += s.tokens;

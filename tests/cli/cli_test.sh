@@ -133,6 +133,14 @@ EOR
   && pass "train --set model.positions=rope --set model.kv_heads=1" || fail "train --set variants: $(tail -5 "$tmp/plan.txt")"
 expect_error "train: kv_heads 3 rejected before training" "model.kv_heads 3 does not divide model.heads 4" \
   "$tandem" train "$tmp/recipe.yaml" --data-root "$tmp" --dry-run --set model.kv_heads=3
+# A second writer of the same run folder refuses (here this shell holds the lock).
+mkdir -p "$tmp/run"
+exec 9>"$tmp/run/.lock"
+flock 9
+expect_error "train: a second run on the same folder refuses" "run is in use by another tandem train" \
+  "$tandem" train "$tmp/recipe.yaml" --data-root "$tmp"
+flock -u 9
+exec 9>&-
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -1,8 +1,10 @@
-#include "train/loss.h"
+#include "kernels/cross_entropy.h"
 
 #include <cmath>
 
 #include "../test_util.h"
+#include "tiny_model.h"
+#include "model/seq2seq.h"
 
 namespace tandem {
 namespace {
@@ -33,6 +35,31 @@ TEST(Loss, GradientMatchesFiniteDifferences) {
   EXPECT_EQ(grad.row(2).squaredNorm(), 0.f);
   auto loss = [&] { return 0.5 * label_smoothed_cross_entropy(logits, targets, 0, 0.1f, nullptr).loss_sum; };
   test::check_gradient(logits, grad, loss, "dlogits", 1e-2f, 1e-4, 1e-2);
+}
+
+// The model's fused training pass equals forward, the unfused loss and backward
+// for every parameter (tied embeddings included), and its evaluation loss too.
+TEST(Loss, FusedForwardBackwardEqualsUnfused) {
+  for (auto tie : {TieEmbeddings::None, TieEmbeddings::All}) {
+    Seq2Seq model(test::tiny_config(NormPlacement::Pre, tie, Activation::Relu));
+    model.init(5);
+    const Batch batch = test::tiny_batch();
+    model.zero_grad();
+    Seq2Seq::Cache cache;
+    Matrix logits, dlogits;
+    model.forward(batch, logits, &cache, nullptr);
+    const auto ref = label_smoothed_cross_entropy(logits, batch.tgt_out, 0, 0.1f, &dlogits, 0.25f);
+    model.backward(batch, dlogits, cache);
+    std::vector<Matrix> ref_grads;
+    for (const auto& p : model.params()) ref_grads.push_back(p.param->grad);
+    model.zero_grad();
+    const auto fused = model.forward_backward(batch, nullptr, 0.1f, 0.25f);
+    EXPECT_EQ(fused.tokens, ref.tokens);
+    EXPECT_NEAR(fused.loss_sum, ref.loss_sum, 1e-4 * ref.loss_sum);
+    for (size_t i = 0; i < model.params().size(); ++i)
+      test::expect_close(model.params()[i].param->grad, ref_grads[i], 1e-6, 1e-4, model.params()[i].name);
+    EXPECT_NEAR(model.evaluate_loss(batch, 0.1f).loss_sum, ref.loss_sum, 1e-4 * ref.loss_sum);
+  }
 }
 
 }  // namespace

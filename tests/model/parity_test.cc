@@ -5,7 +5,7 @@
 #include "../test_util.h"
 #include "io/hdf5.h"
 #include "io/model_file.h"
-#include "train/loss.h"
+#include "kernels/cross_entropy.h"
 
 namespace tandem {
 namespace {

@@ -5,7 +5,7 @@
 
 #include "../test_util.h"
 #include "tiny_model.h"
-#include "train/loss.h"
+#include "kernels/cross_entropy.h"
 
 namespace tandem {
 namespace {

@@ -1,4 +1,4 @@
-#include "train/loss.h"
+#include "kernels/cross_entropy.h"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-// train/loss.h: label-smoothed cross-entropy over non-pad target tokens.
+// kernels/cross_entropy.h: label-smoothed cross-entropy over non-pad target tokens.
 // Target distribution q = (1-eps)*onehot(y) + eps/V (PyTorch's
 // CrossEntropyLoss(label_smoothing=eps)); per token loss = -sum_v q_v log p_v.
 #pragma once

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# bench/run_ct2_bench.sh [MODEL.h5]: decoding speed of a trained model, tandem
+# against CTranslate2 on the same weights (issue #11), side by side in one run.
+# Input: Multi30k test_2016_flickr + val English (2,014 lines); beam 4 with the
+# model's decode settings (length penalty, output limits). Whole-command wall
+# time for every system (model load included on both sides); target pieces
+# counted by re-encoding every output with the model's target vocabulary (the
+# same counter for all); BLEU on the test_2016_flickr part; peak RSS of the
+# command. CTranslate2 comes from ../shared/peers/ctranslate2 (its README) and
+# needs python3-numpy, python3-yaml, python3-h5py, python3-sentencepiece, libdnnl2.
+# Default model: the main job's (scripts/main_job.sh). Run with nothing else running.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=${TANDEM_DATA:-../shared/data}
+model=${1:-runs/multi30k-en-de-quick/model.h5}
+peer=${CT2:-../shared/peers/ctranslate2}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cat "$data/multi30k/test_2016_flickr.en" "$data/multi30k/val.en" >"$work/in.en"
+lines=$(wc -l <"$work/in.en")
+export PYTHONPATH=$peer OMP_WAIT_POLICY=PASSIVE
+/usr/bin/python3 "$peer/convert.py" "$model" "$work/ct2-float32" --quantization float32 >/dev/null
+/usr/bin/python3 "$peer/convert.py" "$model" "$work/ct2-int8" --quantization int8 >/dev/null
+spm=$work/ct2-float32/target.spm
+decode_settings=$(./build/tandem info "$model" | awk '/length_penalty|max_len_a|max_len_b/ { gsub(":", ""); printf "%s=%s ", $1, $2 }')
+lp=$(sed -n 's/.*length_penalty=\([^ ]*\).*/\1/p' <<<"$decode_settings"); lp=${lp:-0.6}
+la=$(sed -n 's/.*max_len_a=\([^ ]*\).*/\1/p' <<<"$decode_settings"); la=${la:-1.5}
+lb=$(sed -n 's/.*max_len_b=\([^ ]*\).*/\1/p' <<<"$decode_settings"); lb=${lb:-10}
+
+pieces() { /usr/bin/python3 -c "
+import sys, sentencepiece as s
+sp = s.SentencePieceProcessor(model_file=sys.argv[1])
+print(sum(len(sp.encode(l.rstrip('\n'))) for l in open(sys.argv[2], encoding='utf-8')))" "$spm" "$1"; }
+
+# row KEY NAME CMD...: runs CMD (writing $work/out), prints a table row and
+# records "KEY target-tok/s" for the ratios.
+row() {
+  local key=$1 name=$2; shift 2
+  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; return 1; }
+  read -r seconds rss_kb <"$work/time"
+  local n; n=$(pieces "$work/out")
+  head -n 1000 "$work/out" >"$work/test.hyp"
+  local bleu; bleu=$(./build/tandem score -r "$data/multi30k/test_2016_flickr.de" -i "$work/test.hyp" -m bleu | awk '{ print $3 }')
+  awk -v name="$name" -v s="$seconds" -v n="$n" -v l="$lines" -v r="$rss_kb" -v b="$bleu" \
+    'BEGIN { printf "| %s | %.0f | %.0f | %.2f | %.0f | %s |\n", name, l / s, n / s, 1000 * s / l, r / 1024, b }'
+  echo "$key $(awk -v s="$seconds" -v n="$n" 'BEGIN { printf "%.0f", n / s }')" >>"$work/rates"
+}
+
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; $(date -u +%F)"
+echo "model: $model ($(du -h "$model" | cut -f1)); $lines lines; beam 4, length penalty $lp, max_len $la*src+$lb"
+echo
+echo "| system | sent/s | target tok/s | ms/sentence | peak RSS MB | BLEU (test_2016_flickr) |"
+echo "|---|---|---|---|---|---|"
+for threads in 1 2; do
+  row "tandem-$threads" "tandem fp32, $threads thread(s), default batching" \
+    ./build/tandem translate -m "$model" -i "$work/in.en" -o "$work/out" --beam 4 --threads "$threads"
+done
+for batch in 32 256; do
+  for type in float32 int8; do
+    row "ct2-$type-$batch" "CTranslate2 $type, 2 threads, $batch sentences" \
+      /usr/bin/python3 "$peer/translate.py" "$work/ct2-$type" "$spm" "$work/in.en" "$work/out" --beam 4 \
+      --batch-size "$batch" --threads 2 --length-penalty "$lp" --max-len-a "$la" --max-len-b "$lb"
+  done
+done
+echo
+tandem2=$(awk '$1 == "tandem-2" { print $2 }' "$work/rates")
+for type in float32 int8; do
+  best=$(awk -v t="ct2-$type-" 'index($1, t) == 1 { if ($2 > m) m = $2 } END { print m }' "$work/rates")
+  echo "tandem fp32 (2 threads) / CTranslate2 $type at its best batching: $(awk -v a="$tandem2" -v b="$best" 'BEGIN { printf "%.2f", a / b }')x"
+done
