@@ -1,10 +1,11 @@
 // bench/bench_train.cc: training throughput of transformer-small (or any
 // preset) on real Multi30k batches of a given token budget: forward, label-
 // smoothed loss, backward, clipping and an Adam step per update, dropout on.
-//   bench_train VOCAB.model SRC TGT PRESET BATCH_TOKENS THREADS UPDATES [DUMP_BATCHES]
+//   bench_train VOCAB.model SRC TGT PRESET BATCH_TOKENS THREADS UPDATES [DUMP_BATCHES|--profile]
 // Skips 3 warm-up updates, then times UPDATES updates. With DUMP_BATCHES it
 // also writes the timed batches (ids) so that bench/torch_train.py trains on
-// exactly the same ones.
+// exactly the same ones. With --profile it prints, on stderr, where the timed
+// updates' time went by operation class (core/profile.h).
 // Prints: updates, seconds, target tok/s, source+target tok/s, peak RSS MB.
 #include <sys/resource.h>
 
@@ -14,6 +15,7 @@
 #include <iterator>
 
 #include "core/allocator.h"
+#include "core/profile.h"
 #include "core/rng.h"
 #include "core/threads.h"
 #include "model/presets.h"
@@ -45,10 +47,15 @@ int main(int argc, char** argv) {
   const int warmup = 3;
   long long tgt_tokens = 0, all_tokens = 0;
   std::ofstream dump;
-  if (argc > 8) dump.open(argv[8]);
+  const bool profiling = argc > 8 && std::string(argv[8]) == "--profile";
+  if (argc > 8 && !profiling) dump.open(argv[8]);
   std::chrono::steady_clock::time_point start;
   for (int u = 0; u < warmup + updates; ++u) {
-    if (u == warmup) start = std::chrono::steady_clock::now();
+    if (u == warmup) {
+      start = std::chrono::steady_clock::now();
+      profile::enable(profiling);
+      profile::reset();
+    }
     const auto& idx = batches[order[u % order.size()]];
     const Batch b = gather_batch(data, idx, tok.pad_id(), tok.bos_id(), tok.eos_id());
     model.zero_grad();
@@ -73,6 +80,7 @@ int main(int argc, char** argv) {
     }
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (profiling) profile::print(stderr, updates);
   all_tokens += tgt_tokens;
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);

@@ -15,7 +15,10 @@ int run_train(int argc, char** argv) {
       "data-root", po::value<std::string>(), "directory the recipe's data paths are relative to "
                                              "(default: $TANDEM_DATA, else the recipe's data_root)")(
       "resume", po::bool_switch(), "continue the run from OUTPUT/checkpoints/last.h5, exactly")(
-      "dry-run", po::bool_switch(), "check recipe, data and model; print the plan; train nothing");
+      "dry-run", po::bool_switch(), "check recipe, data and model; print the plan; train nothing")(
+      "profile", po::bool_switch(), "time the updates by operation class (GEMM forward/backward with\n"
+                                    "GFLOP/s, attention, norms, loss, optimizer, data) and print the\n"
+                                    "table at the end");
   add_common_options(options);
   po::positional_options_description positional;
   positional.add("recipe", 1);
@@ -34,6 +37,7 @@ int run_train(int argc, char** argv) {
   TrainOptions o;
   o.resume = vm["resume"].as<bool>();
   o.dry_run = vm["dry-run"].as<bool>();
+  o.profile = vm["profile"].as<bool>();
   train_recipe(recipe, o);
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "kernels/gemm.h"
 
 #include "core/error.h"
+#include "core/profile.h"
 #include "kernels/gemm_shape.h"
 
 #ifdef TANDEM_HAVE_ONEDNN
@@ -20,6 +21,9 @@ constexpr double kEigenMacs = 128.0 * 1024;
 
 void gemm(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, BlockRef c, float alpha,
           float beta) {
+  const OpClass op = profile::backward() ? OpClass::GemmBackward : OpClass::GemmForward;
+  const ProfileScope profile_scope(op);
+  profile::add_flops(op, 2.0 * static_cast<double>(c.size()) * (ta == Trans::No ? a.cols() : a.rows()));
 #ifdef TANDEM_HAVE_ONEDNN
   check_gemm_shapes(a, ta, b, tb, c);
   if (c.size() == 0) return;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/profile.h"
 #include "kernels/gemm.h"
 
 namespace tandem {
@@ -10,6 +11,7 @@ namespace tandem {
 LossStats projected_cross_entropy(const Matrix& hidden, const Matrix& weight, const Ids& targets,
                                   int pad_id, float epsilon, const ProjectedLossGrads& grads,
                                   int chunk_rows) {
+  const ProfileScope profile_scope(OpClass::Loss);
   TANDEM_CHECK(static_cast<Eigen::Index>(targets.size()) == hidden.rows())
       << "loss: " << targets.size() << " targets for " << hidden.rows() << " hidden rows";
   TANDEM_CHECK(weight.cols() == hidden.cols() && chunk_rows > 0)
@@ -34,7 +36,10 @@ LossStats projected_cross_entropy(const Matrix& hidden, const Matrix& weight, co
       chunk_targets[i] = targets[counted[begin + i]];
     }
     logits.resize(h.rows(), weight.rows());
+    const bool was_backward = profile::backward();
+    profile::set_backward(false);
     gemm(h, Trans::No, weight, Trans::Yes, logits);
+    profile::set_backward(true);
     const bool backward = grads.dhidden || grads.dweight;
     const LossStats s = label_smoothed_cross_entropy(logits, chunk_targets, pad_id, epsilon,
                                                      backward ? &dlogits : nullptr, grads.grad_scale);
@@ -47,6 +52,7 @@ LossStats projected_cross_entropy(const Matrix& hidden, const Matrix& weight, co
       gemm(dlogits, Trans::No, weight, Trans::No, dh);
       for (size_t i = 0; i < n; ++i) grads.dhidden->row(counted[begin + i]) = dh.row(static_cast<Eigen::Index>(i));
     }
+    profile::set_backward(was_backward);
   }
   return total;
 }

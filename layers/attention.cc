@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/profile.h"
 #include "core/rng.h"
 #include "layers/rope.h"
 
@@ -66,6 +67,7 @@ HeadGeometry MultiHeadAttention::geometry(int key_length, const Cache& c, int he
 
 void MultiHeadAttention::forward(const Matrix& xq, const SeqShape& qs, const Matrix* memory,
                                  const SeqShape* ks, Matrix& y, Cache* cache, Rng* rng) const {
+  const ProfileScope profile_scope(OpClass::Attention);
   const bool cross = options_.kind == AttentionKind::Cross;
   TANDEM_CHECK(!cross || (memory && ks)) << "cross-attention needs encoder memory";
   const Matrix& xkv = cross ? *memory : xq;
@@ -145,6 +147,7 @@ void MultiHeadAttention::forward(const Matrix& xq, const SeqShape& qs, const Mat
 
 void MultiHeadAttention::backward(const Matrix& dy, Cache& c, const SeqShape& qs,
                                   const SeqShape* ks, Matrix& dx, Matrix* dmemory) {
+  const ProfileScope profile_scope(OpClass::Attention);
   const bool cross = options_.kind == AttentionKind::Cross;
   const SeqShape& kshape = cross ? *ks : qs;
   const Matrix& xkv = cross ? c.xkv : c.xq;

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "core/profile.h"
+
 namespace tandem {
 
 LayerNorm::LayerNorm(int d, NormType type, float eps) : type_(type), eps_(eps) {
@@ -13,6 +15,7 @@ LayerNorm::LayerNorm(int d, NormType type, float eps) : type_(type), eps_(eps) {
 }
 
 void LayerNorm::forward(const Matrix& x, Matrix& y, Cache* cache) const {
+  const ProfileScope profile_scope(OpClass::Norm);
   const Eigen::Index n = x.rows(), d = x.cols();
   y.resize(n, d);
   if (cache) {
@@ -35,6 +38,7 @@ void LayerNorm::forward(const Matrix& x, Matrix& y, Cache* cache) const {
 }
 
 void LayerNorm::backward(const Matrix& dy, const Cache& c, Matrix& dx) {
+  const ProfileScope profile_scope(OpClass::Norm);
   const Eigen::Index n = dy.rows(), d = dy.cols();
   dx.resize(n, d);
   gamma_.grad.row(0) += (dy.array() * c.xhat.array()).colwise().sum().matrix();

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/profile.h"
 #include "core/rng.h"
 #include "kernels/gemm.h"
 #include "kernels/projected_cross_entropy.h"
@@ -85,13 +86,16 @@ void Seq2Seq::backward(const Batch& batch, const Matrix& dlogits, Cache& c) {
 LossStats Seq2Seq::forward_backward(const Batch& batch, Rng* rng, float label_smoothing,
                                    float grad_scale) {
   Cache c;
+  profile::set_backward(false);
   encoder_->forward(batch.src, batch.src_shape, c.memory, &c.encoder, rng);
   decoder_->forward(batch.tgt_in, batch.tgt_shape, c.memory, batch.src_shape, c.hidden, &c.decoder, rng);
   Matrix dhidden, dmemory;
   const LossStats s = projected_cross_entropy(c.hidden, out_table_->value, batch.tgt_out, config_.pad_id,
                                               label_smoothing, {&dhidden, &out_table_->grad, grad_scale});
+  profile::set_backward(true);
   decoder_->backward(dhidden, c.decoder, batch.tgt_in, batch.tgt_shape, batch.src_shape, dmemory);
   encoder_->backward(dmemory, c.encoder, batch.src, batch.src_shape);
+  profile::set_backward(false);
   return s;
 }
 

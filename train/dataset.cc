@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "core/error.h"
+#include "core/profile.h"
 #include "core/rng.h"
 #include "io/text_input.h"
 
@@ -82,6 +83,7 @@ std::vector<int> epoch_order(size_t batches, uint64_t seed, int epoch) {
 
 Batch gather_batch(const ParallelData& data, const std::vector<int>& indices, int pad, int bos,
                    int eos) {
+  const ProfileScope profile_scope(OpClass::Data);
   std::vector<Ids> src, tgt;
   for (int i : indices) {
     src.push_back(data.src[i]);

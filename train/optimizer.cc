@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/profile.h"
+
 namespace tandem {
 
 double learning_rate(const ScheduleRecipe& s, double lr, long long step, long long total) {
@@ -28,6 +30,7 @@ Adam::Adam(const ParamList& params, const OptimizerRecipe& recipe) : params_(par
 }
 
 void Adam::step(double lr) {
+  const ProfileScope profile_scope(OpClass::Optimizer);
   ++step_;
   const double b1 = recipe_.beta1, b2 = recipe_.beta2;
   const double c1 = 1.0 - std::pow(b1, static_cast<double>(step_));
@@ -64,12 +67,14 @@ void Adam::step(double lr) {
 }
 
 double gradient_norm(const ParamList& params) {
+  const ProfileScope profile_scope(OpClass::Optimizer);
   double sum = 0;
   for (const auto& p : params) sum += static_cast<double>(p.param->grad.squaredNorm());
   return std::sqrt(sum);
 }
 
 void scale_gradients(const ParamList& params, float factor) {
+  const ProfileScope profile_scope(OpClass::Optimizer);
   for (const auto& p : params) p.param->grad *= factor;
 }
 

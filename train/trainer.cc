@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/profile.h"
 #include "core/rng.h"
 #include "core/threads.h"
 #include "io/hdf5.h"
@@ -468,14 +469,24 @@ std::map<std::string, double> Trainer::run() {
   log_->message("model: " + std::to_string(model_->parameter_count()) + " parameters; " +
                 std::to_string(batches_.size()) + " batches per epoch; " + std::to_string(num_threads()) +
                 " threads");
+  if (options_.profile) profile::reset();
+  long long updates_here = 0;
   while (!stop_) {
-    if (!train_one_update()) break;
+    profile::enable(options_.profile);  // updates only: validation is left out
+    const bool trained = train_one_update();
+    profile::enable(false);
+    if (!trained) break;
+    ++updates_here;
     if (state_.update > 0 && state_.update % t_.valid_every == 0 && last_validated_ != state_.update)
       validate_and_checkpoint();
   }
   log_->message("training stopped: " + stop_reason_ + " (update " + std::to_string(state_.update) + ", " +
                 human_duration(state_.elapsed) + " of training)");
   if (last_validated_ != state_.update) validate_and_checkpoint();
+  if (options_.profile) {
+    std::fprintf(stderr, "where the time of an update went (%lld updates):\n", updates_here);
+    profile::print(stderr, updates_here);
+  }
   return finish();
 }
 

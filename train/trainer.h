@@ -14,6 +14,7 @@ namespace tandem {
 struct TrainOptions {
   bool resume = false;   // continue from RUN/checkpoints/last.h5
   bool dry_run = false;  // check everything, print the plan, train nothing
+  bool profile = false;  // time the updates by operation class; print the table at the end
   // Called after each backward (before the finiteness check) with the number
   // of the update being attempted (1-based; a skipped update is attempted
   // again) and the parameters; tests use it to plant NaN gradients.

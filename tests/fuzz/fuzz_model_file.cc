@@ -66,7 +66,8 @@ class Program {
     return v;
   }
   std::string text() {
-    const size_t n = std::min<size_t>(static_cast<size_t>(byte()) * 4 + byte() % 4, end_ - p_);
+    const size_t high = byte(), low = byte();  // read before measuring what is left
+    const size_t n = std::min<size_t>(high * 4 + low % 4, static_cast<size_t>(end_ - p_));
     std::string s(reinterpret_cast<const char*>(p_), n);
     p_ += n;
     return s;
