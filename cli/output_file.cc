@@ -1,5 +1,7 @@
 #include "cli/output_file.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 
@@ -20,7 +22,7 @@ void write_output(const std::string& path, const std::function<void(std::ostream
     TANDEM_CHECK(out) << path << ": cannot open for writing";
     write(out);
     out.flush();
-    TANDEM_CHECK(out) << path << ": write failed";
+    TANDEM_CHECK(out) << path << ": write failed (" << std::strerror(errno) << "); nothing was written under this name";
   });
 }
 

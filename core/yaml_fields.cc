@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 
 #include "core/did_you_mean.h"
 
@@ -13,12 +14,18 @@ YamlFields::YamlFields(const YAML::Node& map, std::string where, std::string pre
     : map_(map), where_(std::move(where)), prefix_(std::move(prefix)) {
   TANDEM_CHECK(map_.IsMap()) << location() << ": " << (prefix_.empty() ? "document" : prefix_)
                              << ": expected a mapping of keys to values";
+  std::map<std::string, int> seen;  // key -> line, to refuse a key given twice
   for (const auto& kv : map_) {  // a list or mapping used as a key has no name to look up
     const auto line = kv.first.Mark().line;
     TANDEM_CHECK(kv.first.IsScalar())
         << where_ << (line >= 0 ? ":" + std::to_string(line + 1) : "") << ": "
         << (prefix_.empty() ? "document" : prefix_) << ": a key must be a plain name, got a "
         << (kv.first.IsMap() ? "mapping" : "list");
+    // YAML readers keep only one of two equal keys; which one is not for the user to guess.
+    const auto [it, fresh] = seen.emplace(kv.first.Scalar(), line + 1);
+    TANDEM_CHECK(fresh) << where_ << ":" << line + 1 << ": "
+                        << (prefix_.empty() ? kv.first.Scalar() : prefix_ + "." + kv.first.Scalar())
+                        << ": given twice (first at line " << it->second << ")";
   }
 }
 

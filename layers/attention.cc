@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/profile.h"
 #include "core/rng.h"
 #include "layers/rope.h"
@@ -115,8 +116,7 @@ void MultiHeadAttention::forward(const Matrix& xq, const SeqShape& qs, const Mat
     c.dropped.clear();
   }
 
-#pragma omp parallel for schedule(dynamic)
-  for (int bh = 0; bh < batch * heads; ++bh) {
+  parallel_for(batch * heads, [&](int bh) {
     const int b = bh / heads, h = bh % heads, g = h / group;
     const HeadGeometry geo = geometry(kshape.lengths[b], c, h);
     auto q = c.q.block(b * lq, h * dh, lq, dh);
@@ -125,7 +125,7 @@ void MultiHeadAttention::forward(const Matrix& xq, const SeqShape& qs, const Mat
     auto out = c.context.block(b * lq, h * dh, lq, dh);
     if (c.tiled) {
       attention_tiled_forward(q, k, v, geo, out, c.lse.row(bh).data());
-      continue;
+      return;
     }
     Matrix scratch, scratch_dropped;
     Matrix& p = cache ? c.probs[bh] : scratch;
@@ -137,7 +137,7 @@ void MultiHeadAttention::forward(const Matrix& xq, const SeqShape& qs, const Mat
       used = &dropped;
     }
     gemm(*used, Trans::No, v, Trans::No, out);
-  }
+  });
   out_proj_.forward(c.context, y);
   if (cache) {
     c.xq = xq;
@@ -165,8 +165,7 @@ void MultiHeadAttention::backward(const Matrix& dy, Cache& c, const SeqShape& qs
   const int tasks = batch * kv_heads_;
   std::vector<Matrix> dbias(learned_bias ? tasks : 0);
 
-#pragma omp parallel for schedule(dynamic)
-  for (int task = 0; task < tasks; ++task) {
+  parallel_for(tasks, [&](int task) {
     const int b = task / kv_heads_, g = task % kv_heads_;
     auto k = c.k.block(b * lk, g * dh, lk, dh);
     auto v = c.v.block(b * lk, g * dh, lk, dh);
@@ -195,7 +194,7 @@ void MultiHeadAttention::backward(const Matrix& dy, Cache& c, const SeqShape& qs
       gemm(ds, Trans::No, k, Trans::No, dq_h, geo.scale);
       gemm(ds, Trans::Yes, q, Trans::No, dk_g, geo.scale, 1.f);
     }
-  }
+  });
 
   if (options_.rope) {  // back through the rotation: rotate the gradients back
     rope_rotate(dq, dh, [&](int r) { return r % lq; }, true);

@@ -85,6 +85,25 @@ expect_error "score: line counts" "hyp.txt has 1 lines, .*ref.txt has 2" "$tande
 "$tandem" score -r "$tmp/ref.txt" -i "$tmp/ref.txt" -m bleu,chrf,ter -f json >"$tmp/score.json" 2>&1
 grep -q '"name": "BLEU", "score": 100.0000, "signature": "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0"' "$tmp/score.json" \
   && grep -q '"name": "TER", "score": 0.0000' "$tmp/score.json" && pass "score json" || fail "score json: $(cat "$tmp/score.json")"
+# Input hygiene: spaces only, a 100,000-character line, mixed scripts and emoji,
+# control characters, CRLF: every line translated (or in pieces, said on stderr),
+# one output line per input line, for translate and summarize alike.
+{
+  printf '   \n'
+  head -c 100000 /dev/zero | tr '\0' 'a'; printf '\n'
+  printf 'the dog \xd0\xbf\xd1\x80\xd0\xb8 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80 runs\n'
+  printf 'the\tgreen\x01grass\x7f\r\n'
+  printf '\n'
+} >"$tmp/hostile.txt"
+for cmd in translate summarize; do
+  "$tandem" "$cmd" -m "$tmp/tiny.h5" -i "$tmp/hostile.txt" -o "$tmp/hostile.out" 2>"$tmp/err"; rc=$?
+  if [ "$rc" -eq 0 ] && [ "$(wc -l <"$tmp/hostile.out")" -eq 5 ] && [ -z "$(sed -n 1p "$tmp/hostile.out")" ]; then
+    pass "$cmd: hostile lines keep the line count"
+  else fail "$cmd hostile input: rc=$rc, $(wc -l <"$tmp/hostile.out" 2>/dev/null) lines, $(tail -2 "$tmp/err")"; fi
+done
+"$tandem" score -r "$tmp/hostile.txt" -i "$tmp/hostile.txt" -m bleu,chrf,ter,rouge >/dev/null 2>"$tmp/err" \
+  && pass "score: hostile lines against themselves" || fail "score hostile: $(cat "$tmp/err")"
+
 # TER on the reference with each line's words reversed: once a segmentation fault
 # (a shift near the end of the line read past the word vector).
 awk '{ for (i = NF; i > 0; i--) printf "%s%s", $i, (i > 1 ? " " : "\n") }' "$tmp/ref.txt" >"$tmp/reversed.txt"

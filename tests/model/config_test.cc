@@ -97,6 +97,8 @@ TEST(ModelConfig, ErrorsNameKeyLineAndValue) {
   // max_positions 1 leaves no room for a token and EOS (it once divided by zero).
   EXPECT_EQ(error_of("max_positions: 1\n"),
             "m.yaml:1: model.max_positions: 1 is out of range [2, 1048576]");
+  EXPECT_EQ(error_of("d_model: 64\nheads: 4\nd_model: 32\n"),
+            "m.yaml:3: model.d_model: given twice (first at line 1)");
   const std::string mapping_key = error_of("{a: 1}: 2\n");
   EXPECT_NE(mapping_key.find("m.yaml:1"), std::string::npos) << mapping_key;
   EXPECT_EQ(mapping_key.find("internal"), std::string::npos) << mapping_key;

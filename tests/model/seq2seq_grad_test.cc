@@ -3,6 +3,8 @@
 // post-norm, each embedding tying, relu and gelu, and with dropout on.
 #include "model/seq2seq.h"
 
+#include <gtest/gtest-spi.h>
+
 #include "../test_util.h"
 #include "tiny_model.h"
 #include "kernels/cross_entropy.h"
@@ -80,6 +82,29 @@ TEST_P(VariantGradTest, EveryParameterMatchesFiniteDifferences) {
 INSTANTIATE_TEST_SUITE_P(Variants, VariantGradTest, ::testing::ValuesIn(test::tiny_variant_names()),
                          [](const auto& info) { return info.param; });
 
+// The checker itself: zero, halved and 35%-short gradients of gradient-sized
+// values fail (the last passes entry by entry and only the total catches it);
+// the right one passes.
+TEST(GradientCheck, WrongGradientsFail) {
+  Matrix x = test::random_matrix(4, 6, 9, 0.004f);
+  auto loss = [&] { return 0.5 * static_cast<double>(x.squaredNorm()); };  // gradient = x
+  auto failures_of = [&](const Matrix& gradient) {
+    ::testing::TestPartResultArray results;
+    {
+      ::testing::ScopedFakeTestPartResultReporter reporter(
+          ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &results);
+      test::check_gradient(x, gradient, loss, "x", 1e-3f, 1e-3, 3e-2, 24);
+    }
+    return results.size();
+  };
+  EXPECT_GT(failures_of(Matrix::Zero(4, 6)), 0);
+  EXPECT_GT(failures_of(0.5f * x), 0);
+  EXPECT_EQ(failures_of(x), 0);
+  x.setConstant(0.003f);
+  EXPECT_GT(failures_of(0.65f * x), 0) << "each entry within atol, the total 35% short";
+  EXPECT_EQ(failures_of(x), 0);
+}
+
 TEST(Seq2Seq, VariantsHaveTheirParameters) {
   auto names = [](const std::string& variant) {
     Seq2Seq m(test::tiny_variant(variant));
@@ -93,11 +118,14 @@ TEST(Seq2Seq, VariantsHaveTheirParameters) {
   EXPECT_EQ(names("t5").find("layer_norm/bias"), std::string::npos) << "RMS norm has no bias";
   EXPECT_EQ(names("rope").find("embed_positions"), std::string::npos);
   Seq2Seq gqa(test::tiny_variant("gqa_kv1"));
+  bool found = false;
   for (const auto& p : gqa.params()) {
     if (p.name == "decoder/layers/0/self_attn/k_proj/weight") {
+      found = true;
       EXPECT_EQ(p.param->value.rows(), 8);  // one kv head of 8 dims
     }
   }
+  EXPECT_TRUE(found) << "the k projection is listed under its documented name";
 }
 
 TEST(Seq2Seq, TyingSharesOneTensor) {

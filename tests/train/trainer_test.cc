@@ -227,10 +227,15 @@ TEST(Checkpoint, KilledWriterLeavesPreviousLoadable) {
   model.init(3);
   std::vector<Matrix> m, v;
   for (const auto& p : model.params()) m.push_back(p.param->value), v.push_back(p.param->value);
-  const std::string path = ::testing::TempDir() + "killed.h5";
+  const std::string path = ::testing::TempDir() + "killed_" + std::to_string(getpid()) + ".h5";
   TrainState state;
   save_checkpoint(path, model, {}, state, {&m, &v, nullptr});
-  for (int delay_ms : {1, 5, 20, 60}) {
+  // Every write stores the same tensors and a growing update number; a kill
+  // must leave one complete checkpoint with exactly those tensors. A kill that
+  // finds a temporary file landed in the middle of a write: keep killing (up to
+  // 40 times, at spread-out moments) until at least 3 did.
+  int mid_write = 0, kills = 0;
+  for (int attempt = 0; attempt < 40 && mid_write < 3; ++attempt) {
     const pid_t child = fork();
     ASSERT_GE(child, 0);
     if (child == 0) {  // keep rewriting the checkpoint until killed
@@ -239,14 +244,23 @@ TEST(Checkpoint, KilledWriterLeavesPreviousLoadable) {
         save_checkpoint(path, model, {}, state, {&m, &v, nullptr});
       }
     }
-    usleep(delay_ms * 1000);
+    usleep(static_cast<useconds_t>(2000 + 3700 * attempt % 50000));
     kill(child, SIGKILL);
     waitpid(child, nullptr, 0);
+    ++kills;
+    const std::string tmp = path + ".tmp-" + std::to_string(child);
+    if (std::ifstream(tmp).good()) ++mid_write;
+    std::remove(tmp.c_str());
     Seq2Seq loaded(c);
     TrainState got;
     std::vector<Matrix> m2, v2;
-    EXPECT_NO_THROW(load_checkpoint(path, loaded, got, {&m2, &v2, nullptr})) << "after " << delay_ms << " ms";
+    ASSERT_NO_THROW(load_checkpoint(path, loaded, got, {&m2, &v2, nullptr})) << "after kill " << kills;
+    for (size_t i = 0; i < model.params().size(); ++i) {
+      ASSERT_EQ(loaded.params()[i].param->value, model.params()[i].param->value) << model.params()[i].name;
+      ASSERT_EQ(m2[i], m[i]);
+    }
   }
+  EXPECT_GE(mid_write, 3) << "no kill landed in the middle of a write (" << kills << " kills)";
   std::system(("rm -f " + path + "*").c_str());
 }
 
