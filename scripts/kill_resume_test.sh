@@ -13,26 +13,26 @@ cd "$(dirname "$0")/.."
 kills=${1:-50}
 tandem=${TANDEM:-./build/tandem}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 # A copy task from a fixed word list (awk's seeded generator: the same data every run).
 awk 'BEGIN { srand(7); split("red blue green dog cat runs sits on the a big small house tree near river old man sees bird", w, " ");
   for (i = 0; i < 3000; i++) { n = 3 + int(rand() * 6); s = ""; for (j = 0; j < n; j++) s = s (j ? " " : "") w[1 + int(rand() * 20)]; print s } }' \
   >"$work/train.src"
 cp "$work/train.src" "$work/train.tgt"
 head -40 "$work/train.src" >"$work/valid.src"; cp "$work/valid.src" "$work/valid.tgt"
-interval=20
+interval=50
 cat >"$work/recipe.yaml" <<EOR
 name: kill-test
 data:
   train: {src: train.src, tgt: train.tgt}
   valid: {src: valid.src, tgt: valid.tgt}
 vocab: {type: unigram, size: 40, joint: true}
-model: {d_model: 32, heads: 2, ffn_dim: 64, encoder_layers: 2, decoder_layers: 2, max_positions: 64, dropout: 0.1, tie_embeddings: all}
+model: {d_model: 64, heads: 4, ffn_dim: 256, encoder_layers: 2, decoder_layers: 2, max_positions: 64, dropout: 0.1, tie_embeddings: all}
 train:
   batch_tokens: 400
   optimizer: {name: adam, lr: 3.0e-3}
   schedule: {name: inverse_sqrt, warmup: 50}
-  max_updates: 600
+  max_updates: 20000
   valid_every: $interval
   valid_sentences: 8
   average: 1
@@ -40,8 +40,8 @@ train:
   seed: 3
 decode: {beam: 1}
 EOR
-train() {  # train OUTPUT [--resume]
-  "$tandem" train "$work/recipe.yaml" --data-root "$work" --threads 1 --set "output=$1" "${@:2}"
+train() {  # train OUTPUT [--resume]; exec: a background `train` is tandem itself, for kill -9
+  exec "$tandem" train "$work/recipe.yaml" --data-root "$work" --threads 1 --set "output=$1" "${@:2}"
 }
 params_equal() {
   /usr/bin/python3 - "$1" "$2" <<'PY'
@@ -57,17 +57,17 @@ PY
 last_update() { grep -o 'update [0-9]* |' "$1" | tail -1 | grep -o '[0-9]*'; }
 
 start=$(date +%s)
-train "$work/ref" >"$work/ref.log" 2>&1 || { echo "FAIL: the uninterrupted run failed"; tail -3 "$work/ref.log"; exit 1; }
+(train "$work/ref") >"$work/ref.log" 2>&1 || { echo "FAIL: the uninterrupted run failed"; tail -3 "$work/ref.log"; exit 1; }
 ref_seconds=$(( $(date +%s) - start ))
-failures=0 resumes=0 max_lost=0 mid_write=0
+failures=0 resumes=0 max_lost=0 mid_write=0 killed=0 fresh=0
 run=$work/killed
 for k in $(seq 1 "$kills"); do
   args=()
-  [ -e "$run/checkpoints/last.h5" ] && args=(--resume) && resumes=$((resumes + 1))
-  train "$run" "${args[@]}" >"$work/k$k.log" 2>&1 &
+  if [ -e "$run/checkpoints/last.h5" ]; then args=(--resume); resumes=$((resumes + 1)); else fresh=$((fresh + 1)); fi
+  (train "$run" "${args[@]}") >"$work/k$k.log" 2>&1 &
   pid=$!
   # A random moment within the run (which takes ~ref_seconds in all).
-  sleep "$(awk -v s="$k" -v t="$ref_seconds" 'BEGIN { srand(s); printf "%.2f", 0.3 + rand() * (t / 6 + 0.5) }')"
+  sleep "$(awk -v s="$k" -v t="$ref_seconds" 'BEGIN { srand(s); printf "%.2f", 0.3 + rand() * (t / 30 + 0.5) }')"
   if ! kill -0 "$pid" 2>/dev/null; then
     wait "$pid" || { echo "FAIL: run $k ended by itself with an error:"; tail -3 "$work/k$k.log"; failures=$((failures + 1)); }
     grep -q "wrote .*model.h5" "$work/k$k.log" && break
@@ -75,6 +75,7 @@ for k in $(seq 1 "$kills"); do
   fi
   ls "$run/checkpoints"/*.tmp* >/dev/null 2>&1 && mid_write=$((mid_write + 1))  # a checkpoint write under way
   kill -9 "$pid"; wait "$pid" 2>/dev/null
+  killed=$((killed + 1))
   reached=$(last_update "$work/k$k.log"); reached=${reached:-0}
   saved=$("$tandem" info "$run/checkpoints/last.h5" 2>/dev/null | grep -o 'checkpoint at update [0-9]*' | grep -o '[0-9]*' | head -1)
   saved=${saved:-0}
@@ -82,8 +83,9 @@ for k in $(seq 1 "$kills"); do
 done
 # Finish the interrupted run.
 [ -e "$run/checkpoints/last.h5" ] && final_args=(--resume) || final_args=()
-train "$run" "${final_args[@]}" >"$work/final.log" 2>&1 || { echo "FAIL: the final resume failed"; tail -3 "$work/final.log"; failures=$((failures + 1)); }
-echo "kills: $kills ($mid_write while a checkpoint file was being written), resumes: $resumes, failed resumes: $failures"
+(train "$run" "${final_args[@]}") >"$work/final.log" 2>&1 || { echo "FAIL: the final resume failed"; tail -3 "$work/final.log"; failures=$((failures + 1)); }
+echo "kills: $killed of $kills tried ($mid_write while a checkpoint file was being written); starts: $resumes with --resume, $fresh fresh (no checkpoint yet); failures: $failures"
+echo "uninterrupted run: $ref_seconds s"
 echo "most updates lost by one kill: $max_lost (checkpoint interval: $interval)"
 [ "$max_lost" -le "$interval" ] || { echo "FAIL: a kill lost more than one checkpoint interval"; failures=$((failures + 1)); }
 params_equal "$work/ref/checkpoints/last.h5" "$run/checkpoints/last.h5" || failures=$((failures + 1))

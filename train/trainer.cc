@@ -88,6 +88,9 @@ class Trainer {
   void setup();
   void print_plan() const;
   bool train_one_update();
+  // Sets stop_ once max_updates or max_time is reached (also before the first
+  // update, so resuming a finished run trains nothing more).
+  void check_limits();
   void validate_and_checkpoint();
   void write_periodic_checkpoint(double metric);
   std::map<std::string, double> finish();
@@ -311,6 +314,11 @@ bool Trainer::train_one_update() {
     acc_loss_ = acc_nll_ = acc_gnorm_ = acc_time_ = 0;
     acc_tokens_ = acc_updates_ = 0;
   }
+  check_limits();
+  return true;
+}
+
+void Trainer::check_limits() {
   if (t_.max_updates > 0 && state_.update >= t_.max_updates) {
     stop_ = true;
     stop_reason_ = "reached max_updates " + std::to_string(t_.max_updates);
@@ -319,7 +327,12 @@ bool Trainer::train_one_update() {
     stop_ = true;
     stop_reason_ = "reached max_time " + human_duration(t_.max_time);
   }
-  return true;
+  if (t_.patience > 0 && state_.bad_validations >= t_.patience && !stop_) {
+    stop_ = true;
+    stop_reason_ = "early stopping: no " + t_.early_stopping_metric + " improvement in " +
+                   std::to_string(t_.patience) + " validations (best at update " +
+                   std::to_string(state_.best_update) + ")";
+  }
 }
 
 void Trainer::swap_in_ema() {
@@ -470,6 +483,7 @@ std::map<std::string, double> Trainer::run() {
                 std::to_string(batches_.size()) + " batches per epoch; " + std::to_string(num_threads()) +
                 " threads");
   if (options_.profile) profile::reset();
+  check_limits();
   long long updates_here = 0;
   while (!stop_) {
     profile::enable(options_.profile);  // updates only: validation is left out

@@ -200,6 +200,11 @@ TEST_F(TrainerTest, ResumeContinuesExactly) {
   const auto b = params_of(d + "/split/checkpoints/last.h5");
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE((a[i].array() == b[i].array()).all()) << "tensor " << i;
+  // Resuming a run that already reached max_updates trains nothing more.
+  train_recipe(load(d, "again", recipe_yaml(d + "/data", d + "/split", 40, 0.1f)), resume);
+  EXPECT_EQ(checkpoint_update(d + "/split/checkpoints/last.h5"), 40);
+  const auto c = params_of(d + "/split/checkpoints/last.h5");
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE((a[i].array() == c[i].array()).all()) << "tensor " << i;
   set_threads(0);
 }
 
