@@ -3,6 +3,7 @@
 // The input is one argument per line, the command first. It runs in a
 // temporary folder holding a tiny model without a vocabulary and small text
 // files; arguments with '/' are skipped so no run can touch another folder.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -31,6 +32,10 @@ void enter_sandbox() {
     const std::string dir = fuzz_temp_path("-cli");
     std::system(("mkdir -p " + dir).c_str());
     if (chdir(dir.c_str()) != 0) std::abort();
+    // The commands' normal output (scores, translations, help) is not what is
+    // being tested and would flood the log: standard output goes nowhere.
+    const int null_fd = open("/dev/null", O_WRONLY);
+    if (null_fd >= 0) dup2(null_fd, 1), close(null_fd);
     tandem::Seq2Seq model(tandem::test::tiny_config(tandem::NormPlacement::Pre, tandem::TieEmbeddings::None,
                                                     tandem::Activation::Relu));
     model.init(1);

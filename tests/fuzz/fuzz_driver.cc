@@ -186,7 +186,7 @@ int main(int argc, char** argv) {
   Mutator mutator(seed, max_len);
   for (long long r = 0; r < runs; ++r) run_one(mutator.mutate(corpus));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("fuzz %s: %lld executions (%zu corpus inputs + %lld mutations) in %.1f s, %lld accepted, "
+  std::fprintf(stderr, "fuzz %s: %lld executions (%zu corpus inputs + %lld mutations) in %.1f s, %lld accepted, "
               "%lld rejected with an error, 0 crashes\n",
               name.c_str(), accepted + rejected, corpus.size(), runs, seconds, accepted, rejected);
   return 0;
