@@ -8,11 +8,18 @@
 namespace tandem {
 namespace {
 
-// HDF5 prints its error stack to stderr by default; tandem reports its own one-line errors.
-struct SilenceHdf5 {
-  SilenceHdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+// HDF5 prints its error stack to stderr by default; tandem reports its own
+// one-line errors. And HDF5's exit handler closes every file it still holds:
+// after a write failed on a full disk, the failed file's close fails too, the
+// handler closes it again and crashes (found by the sanitizer build). tandem
+// closes its files itself (RAII), so the handler is not installed.
+struct ConfigureHdf5 {
+  ConfigureHdf5() {
+    H5dont_atexit();  // must come before any other HDF5 call
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
 };
-const SilenceHdf5 silence_hdf5;
+const ConfigureHdf5 configure_hdf5;
 
 class Handle {  // closes any hid_t with its matching close function
  public:
