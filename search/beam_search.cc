@@ -280,7 +280,7 @@ std::vector<std::vector<Hypothesis>> beam(const Seq2Seq& model, const std::vecto
     // Rows are independent: log-softmax, constraints and the best 2k tokens of
     // each row run in parallel (serial, they were a third of a step).
     tops.resize(row_of.size());
-#pragma omp parallel for schedule(dynamic, 4)
+#pragma omp parallel for schedule(dynamic, 4) if (row_of.size() >= 8)
     for (int r = 0; r < static_cast<int>(row_of.size()); ++r) {
       float* lp = logits.row(r).data();
       log_softmax_row(lp, vocab);
