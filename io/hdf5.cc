@@ -146,6 +146,7 @@ std::string H5File::read_string(const std::string& name) const {
     return text;
   }
   // Read with the file's own fixed-length type: no character-set conversion.
+  check_fits_in_memory(static_cast<double>(H5Tget_size(type.get())), name, path_);
   text.assign(H5Tget_size(type.get()), '\0');
   TANDEM_CHECK(H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()) >= 0)
       << path_ << ": cannot read " << name;
@@ -270,6 +271,7 @@ std::string H5File::attr(const std::string& key) const {
     H5free_memory(data);
     return value;
   }
+  check_fits_in_memory(static_cast<double>(H5Tget_size(type.get())), "attribute " + key, path_);
   value.assign(H5Tget_size(type.get()), '\0');
   if (H5Aread(a.get(), type.get(), value.data()) < 0) return "";
   while (!value.empty() && value.back() == '\0') value.pop_back();

@@ -21,13 +21,13 @@ constexpr double kEigenMacs = 128.0 * 1024;
 
 void gemm(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, BlockRef c, float alpha,
           float beta) {
+  const double macs = static_cast<double>(c.size()) * (ta == Trans::No ? a.cols() : a.rows());
   const OpClass op = profile::backward() ? OpClass::GemmBackward : OpClass::GemmForward;
   const ProfileScope profile_scope(op);
-  profile::add_flops(op, 2.0 * static_cast<double>(c.size()) * (ta == Trans::No ? a.cols() : a.rows()));
+  profile::add_flops(op, 2 * macs);
 #ifdef TANDEM_HAVE_ONEDNN
   check_gemm_shapes(a, ta, b, tb, c);
   if (c.size() == 0) return;
-  const double macs = static_cast<double>(c.size()) * (ta == Trans::No ? a.cols() : a.rows());
   if (macs < kEigenMacs) {  // also K = 0, which oneDNN refuses
     gemm_eigen(a, ta, b, tb, c, alpha, beta);
     return;

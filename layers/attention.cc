@@ -7,15 +7,11 @@
 #include "core/parallel.h"
 #include "core/profile.h"
 #include "core/rng.h"
+#include "core/threads.h"
 #include "layers/rope.h"
 
 namespace tandem {
 namespace {
-
-// A decoding step attends one query row per hypothesis; below this many rows
-// (one sentence with a small beam) waking the thread pool costs more than the
-// rows take (beam 4, one sentence: 20 ms/sentence on 1 thread, 30 on 2).
-constexpr int kParallelDecodeRows = 8;
 
 std::atomic<AttentionImpl> g_impl{AttentionImpl::Auto};
 
@@ -281,7 +277,7 @@ void MultiHeadAttention::step_self(const Matrix& x, SelfKV& kv, int capacity, Ma
     for (int s = 0; s < n; ++s) slot_bias.col(s) = by_delta.col(n - 1 - (t - s) % slots);
   }
   Matrix context(rows, heads * dh);
-#pragma omp parallel for schedule(static) if (rows >= kParallelDecodeRows)
+#pragma omp parallel for schedule(static) if (rows >= kMinParallelDecodeRows)
   for (int r = 0; r < rows; ++r) {
     kv.k[r].row(slot) = k.row(r);
     kv.v[r].row(slot) = v.row(r);
@@ -313,7 +309,7 @@ void MultiHeadAttention::step_cross(const Matrix& x, const CrossKV& kv,
   q_proj_.forward(x, q);
   Matrix context(rows, heads * head_dim_);
   if (weights) weights->resize(rows);
-#pragma omp parallel for schedule(static) if (rows >= kParallelDecodeRows)
+#pragma omp parallel for schedule(static) if (rows >= kMinParallelDecodeRows)
   for (int r = 0; r < rows; ++r) {
     const int s = row_sentence[r], n = static_cast<int>(kv.k[s].rows());
     float* mean = nullptr;

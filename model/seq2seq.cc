@@ -65,12 +65,16 @@ void Seq2Seq::init(uint64_t seed) {
   decoder_->init(rng);
 }
 
+void Seq2Seq::forward_hidden(const Batch& batch, Cache& c, bool keep, Rng* rng) const {
+  encoder_->forward(batch.src, batch.src_shape, c.memory, keep ? &c.encoder : nullptr, rng);
+  decoder_->forward(batch.tgt_in, batch.tgt_shape, c.memory, batch.src_shape, c.hidden,
+                    keep ? &c.decoder : nullptr, rng);
+}
+
 void Seq2Seq::forward(const Batch& batch, Matrix& logits, Cache* cache, Rng* rng) const {
   Cache local;
   Cache& c = cache ? *cache : local;
-  encoder_->forward(batch.src, batch.src_shape, c.memory, cache ? &c.encoder : nullptr, rng);
-  decoder_->forward(batch.tgt_in, batch.tgt_shape, c.memory, batch.src_shape, c.hidden,
-                    cache ? &c.decoder : nullptr, rng);
+  forward_hidden(batch, c, cache != nullptr, rng);
   logits.resize(c.hidden.rows(), out_table_->value.rows());
   gemm(c.hidden, Trans::No, out_table_->value, Trans::Yes, logits);
 }
@@ -87,8 +91,7 @@ LossStats Seq2Seq::forward_backward(const Batch& batch, Rng* rng, float label_sm
                                    float grad_scale) {
   Cache c;
   profile::set_backward(false);
-  encoder_->forward(batch.src, batch.src_shape, c.memory, &c.encoder, rng);
-  decoder_->forward(batch.tgt_in, batch.tgt_shape, c.memory, batch.src_shape, c.hidden, &c.decoder, rng);
+  forward_hidden(batch, c, true, rng);
   Matrix dhidden, dmemory;
   const LossStats s = projected_cross_entropy(c.hidden, out_table_->value, batch.tgt_out, config_.pad_id,
                                               label_smoothing, {&dhidden, &out_table_->grad, grad_scale});
@@ -100,10 +103,9 @@ LossStats Seq2Seq::forward_backward(const Batch& batch, Rng* rng, float label_sm
 }
 
 LossStats Seq2Seq::evaluate_loss(const Batch& batch, float label_smoothing) const {
-  Matrix memory, hidden;
-  encoder_->forward(batch.src, batch.src_shape, memory, nullptr, nullptr);
-  decoder_->forward(batch.tgt_in, batch.tgt_shape, memory, batch.src_shape, hidden, nullptr, nullptr);
-  return projected_cross_entropy(hidden, out_table_->value, batch.tgt_out, config_.pad_id,
+  Cache c;
+  forward_hidden(batch, c, false, nullptr);
+  return projected_cross_entropy(c.hidden, out_table_->value, batch.tgt_out, config_.pad_id,
                                  label_smoothing, {});
 }
 

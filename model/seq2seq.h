@@ -64,6 +64,10 @@ class Seq2Seq {
   int64_t parameter_count() const;
 
  private:
+  // Encoder and decoder up to the hidden states (c.memory, c.hidden); `keep`
+  // saves the activations backward needs.
+  void forward_hidden(const Batch& batch, Cache& c, bool keep, Rng* rng) const;
+
   ModelConfig config_;
   Param src_embed_, tgt_embed_, out_proj_;
   Param* src_table_;

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/memory_limit.h"
 #include "core/rng.h"
+#include "core/threads.h"
 
 namespace tandem {
 namespace {
@@ -280,7 +281,7 @@ std::vector<std::vector<Hypothesis>> beam(const Seq2Seq& model, const std::vecto
     // Rows are independent: log-softmax, constraints and the best 2k tokens of
     // each row run in parallel (serial, they were a third of a step).
     tops.resize(row_of.size());
-#pragma omp parallel for schedule(dynamic, 4) if (row_of.size() >= 8)
+#pragma omp parallel for schedule(dynamic, 4) if (row_of.size() >= kMinParallelDecodeRows)
     for (int r = 0; r < static_cast<int>(row_of.size()); ++r) {
       float* lp = logits.row(r).data();
       log_softmax_row(lp, vocab);
