@@ -19,6 +19,10 @@ void add_decode_options(po::options_description& o) {
       ("sampling", po::value<std::string>(), "sample instead of searching: topk:K or topp:P (needs --beam 1)")
       ("temperature", po::value<float>()->default_value(1.f), "sampling temperature")
       ("seed", po::value<uint64_t>()->default_value(1), "sampling seed (results are reproducible)")
+      ("compute-type", po::value<std::string>(),
+       "number format of the weight products: float32, int8 (8-bit weights, one scale per\n"
+       "output channel; activations quantized per row) or bfloat16 (default: the model\n"
+       "file's, float32 unless it was exported as int8)")
       ("batch-tokens", po::value<int>(), "padded source tokens per batch (default: the recipe's, else 4096)")
       ("progress", po::bool_switch(), "report progress on stderr even when it is not a terminal");
 }
@@ -77,6 +81,15 @@ void apply_decode_options(const po::variables_map& vm, DecodeConfig& c) {
   TANDEM_CHECK(s.min_len >= 0) << "--min-len must be >= 0, got " << s.min_len;
   TANDEM_CHECK(s.no_repeat_ngram >= 0) << "--no-repeat-ngram must be >= 0, got " << s.no_repeat_ngram;
   TANDEM_CHECK(s.length_penalty >= 0) << "--length-penalty must be >= 0, got " << s.length_penalty;
+}
+
+void apply_compute_type(const po::variables_map& vm, Seq2Seq& model, ComputeType file_type) {
+  const ComputeType type = vm.count("compute-type")
+                               ? parse_compute_type(vm["compute-type"].as<std::string>(), "--compute-type")
+                               : file_type;
+  const std::string why_not = compute_type_unsupported_reason(type);
+  TANDEM_CHECK(why_not.empty()) << "--compute-type " << compute_type_name(type) << ": " << why_not;
+  model.set_compute_type(type);
 }
 
 }  // namespace tandem::cli

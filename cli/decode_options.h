@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cli/options.h"
+#include "model/seq2seq.h"
 #include "search/decode_config.h"
 
 namespace tandem::cli {
@@ -14,5 +15,8 @@ void add_decode_options(po::options_description& options);
 po::options_description decode_command_options(const po::options_description& io);
 // Overrides `config` (the model's settings) with what the command line gave.
 void apply_decode_options(const po::variables_map& vm, DecodeConfig& config);
+// Prepares the model's weights for --compute-type (default `file_type`, what
+// the model file stores); an error naming the CPU feature when it lacks one.
+void apply_compute_type(const po::variables_map& vm, Seq2Seq& model, ComputeType file_type);
 
 }  // namespace tandem::cli

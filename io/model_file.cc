@@ -100,7 +100,6 @@ void load_params(const H5File& file, Seq2Seq& model) {
   for (const auto& p : model.params()) {
     const std::string name = "/params/" + p.name;
     file.read_floats(name, to_dims(p.param->shape()), p.param->value.data());
-    p.param->grad.setZero();
     expected.insert(p.name);
   }
   // A dataset the config does not account for means file and config disagree.

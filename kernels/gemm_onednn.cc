@@ -1,9 +1,8 @@
 #include "kernels/gemm_onednn.h"
 
-#include <omp.h>
+#include "kernels/onednn_util.h"
 
 #include <algorithm>
-#include <dnnl.hpp>
 #include <map>
 #include <tuple>
 
@@ -29,13 +28,9 @@ struct Key {
 
 // Per thread: attention calls gemm from inside parallel loops, and a primitive
 // with its library-managed scratchpad must not run on two threads at once.
-struct Context {
-  dnnl::engine engine{dnnl::engine::kind::cpu, 0};
-  dnnl::stream stream{engine};
-  std::map<Key, dnnl::matmul> primitives;
-};
+using PrimitiveCache = std::map<Key, dnnl::matmul>;
 
-dnnl::matmul make_primitive(const Context& ctx, const Key& key) {
+dnnl::matmul make_primitive(const onednn::Context& ctx, const Key& key) {
   const memory::dim rt = DNNL_RUNTIME_DIM_VAL;
   // Fully runtime strides would select oneDNN's reference kernel; a known
   // unit stride with a runtime leading dimension keeps the optimized GEMM.
@@ -54,27 +49,6 @@ dnnl::matmul make_primitive(const Context& ctx, const Key& key) {
   return dnnl::matmul(dnnl::matmul::primitive_desc(desc, attr, ctx.engine));
 }
 
-// Below this many multiply-adds a product runs on the calling thread: waking
-// the pool costs more than it saves (bench_gemm: a 4x256x1024 decoding step
-// ran at 66 GFLOP/s on one thread and 30-58 on two; 128x256x256 gains from two).
-constexpr double kSmallMacs = 4.0 * (1 << 20);
-
-// Sets the calling thread's OpenMP team size for one product, then restores it.
-class ScopedThreads {
- public:
-  explicit ScopedThreads(int n) : saved_(omp_get_max_threads()) {
-    if (n != saved_) omp_set_num_threads(n);
-  }
-  ~ScopedThreads() {
-    if (omp_get_max_threads() != saved_) omp_set_num_threads(saved_);
-  }
-  ScopedThreads(const ScopedThreads&) = delete;
-  ScopedThreads& operator=(const ScopedThreads&) = delete;
-
- private:
-  int saved_;
-};
-
 memory::dim row_stride(const ConstBlockRef& x) {
   return std::max<memory::dim>(x.outerStride(), std::max<memory::dim>(x.cols(), 1));
 }
@@ -83,14 +57,15 @@ memory::dim row_stride(const ConstBlockRef& x) {
 
 void gemm_onednn(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, BlockRef c, float alpha,
                  float beta) {
-  thread_local Context ctx;
+  thread_local PrimitiveCache primitives;
+  onednn::Context& ctx = onednn::context();
   const memory::dim m = c.rows(), n = c.cols(), k = ta == Trans::No ? a.cols() : a.rows();
   const double macs = static_cast<double>(m) * n * k;
-  const int threads = omp_in_parallel() || macs < kSmallMacs ? 1 : omp_get_max_threads();
-  const ScopedThreads scoped(threads);
+  const int threads = onednn::threads_for(macs);
+  const onednn::ScopedThreads scoped(threads);
   const Key key{threads, ta == Trans::Yes, tb == Trans::Yes, alpha, beta};
-  auto it = ctx.primitives.find(key);
-  if (it == ctx.primitives.end()) it = ctx.primitives.emplace(key, make_primitive(ctx, key)).first;
+  auto it = primitives.find(key);
+  if (it == primitives.end()) it = primitives.emplace(key, make_primitive(ctx, key)).first;
   // Row-major storage: element (i, j) of A sits at i*lda + j; of A^T at j*lda + i.
   const memory::dim lda = row_stride(a), ldb = row_stride(b);
   const memory::dims a_strides = ta == Trans::No ? memory::dims{lda, 1} : memory::dims{1, lda};

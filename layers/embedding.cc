@@ -66,9 +66,9 @@ void Embedding::backward(const Ids& ids, const SeqShape& shape, Matrix& dy, cons
     norm_.backward(dy, cache.norm, dnorm);
     dy.swap(dnorm);
   }
-  for (Eigen::Index r = 0; r < dy.rows(); ++r) table_->grad.row(ids[r]) += dy.row(r) * scale_;
+  for (Eigen::Index r = 0; r < dy.rows(); ++r) table_->gradient().row(ids[r]) += dy.row(r) * scale_;
   if (kind_ == Positions::Learned)
-    for (Eigen::Index r = 0; r < dy.rows(); ++r) positions_.grad.row(r % shape.len) += dy.row(r);
+    for (Eigen::Index r = 0; r < dy.rows(); ++r) positions_.gradient().row(r % shape.len) += dy.row(r);
 }
 
 void Embedding::collect(const std::string& prefix, ParamList& out) {

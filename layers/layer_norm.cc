@@ -41,8 +41,8 @@ void LayerNorm::backward(const Matrix& dy, const Cache& c, Matrix& dx) {
   const ProfileScope profile_scope(OpClass::Norm);
   const Eigen::Index n = dy.rows(), d = dy.cols();
   dx.resize(n, d);
-  gamma_.grad.row(0) += (dy.array() * c.xhat.array()).colwise().sum().matrix();
-  if (type_ == NormType::LayerNorm) beta_.grad.row(0) += dy.colwise().sum();
+  gamma_.gradient().row(0) += (dy.array() * c.xhat.array()).colwise().sum().matrix();
+  if (type_ == NormType::LayerNorm) beta_.gradient().row(0) += dy.colwise().sum();
 #pragma omp parallel for schedule(static) if (n > 256)
   for (Eigen::Index r = 0; r < n; ++r) {
     const auto dxhat = (dy.row(r).array() * gamma_.value.row(0).array()).eval();

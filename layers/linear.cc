@@ -9,6 +9,7 @@ namespace tandem {
 
 Linear::Linear(int in, int out, bool bias) : has_bias_(bias) {
   weight_.resize(out, in);
+  weight_.is_gemm_weight = true;
   if (has_bias_) {
     bias_.resize(1, out);
     bias_.is_vector = true;
@@ -26,13 +27,17 @@ void Linear::init(Rng& rng) {
 
 void Linear::forward(const Matrix& x, Matrix& y) const {
   y.resize(x.rows(), out());
+  if (weight_.packed) {
+    weight_.packed->multiply(x, y, has_bias_ ? bias_.value.data() : nullptr);
+    return;
+  }
   gemm(x, Trans::No, weight_.value, Trans::Yes, y);
   if (has_bias_) y.rowwise() += bias_.value.row(0);
 }
 
 void Linear::backward(const Matrix& x, const Matrix& dy, Matrix* dx) {
-  gemm(dy, Trans::Yes, x, Trans::No, weight_.grad, 1.f, 1.f);
-  if (has_bias_) bias_.grad.row(0) += dy.colwise().sum();
+  gemm(dy, Trans::Yes, x, Trans::No, weight_.gradient(), 1.f, 1.f);
+  if (has_bias_) bias_.gradient().row(0) += dy.colwise().sum();
   if (dx) {
     dx->resize(dy.rows(), in());
     gemm(dy, Trans::No, weight_.value, Trans::No, *dx);

@@ -85,7 +85,7 @@ void PositionBias::accumulate_grad(int min_delta, const Matrix& dbias) {
   for (Eigen::Index i = 0; i < dbias.cols(); ++i) {
     const int b = relative_bucket(min_delta + static_cast<int>(i), bidirectional_, buckets_,
                                   max_distance_);
-    table_.grad.row(b) += dbias.col(i).transpose();
+    table_.gradient().row(b) += dbias.col(i).transpose();
   }
 }
 

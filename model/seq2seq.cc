@@ -80,7 +80,7 @@ void Seq2Seq::forward(const Batch& batch, Matrix& logits, Cache* cache, Rng* rng
 }
 
 void Seq2Seq::backward(const Batch& batch, const Matrix& dlogits, Cache& c) {
-  gemm(dlogits, Trans::Yes, c.hidden, Trans::No, out_table_->grad, 1.f, 1.f);
+  gemm(dlogits, Trans::Yes, c.hidden, Trans::No, out_table_->gradient(), 1.f, 1.f);
   Matrix dhidden(c.hidden.rows(), c.hidden.cols()), dmemory;
   gemm(dlogits, Trans::No, out_table_->value, Trans::No, dhidden);
   decoder_->backward(dhidden, c.decoder, batch.tgt_in, batch.tgt_shape, batch.src_shape, dmemory);
@@ -94,7 +94,7 @@ LossStats Seq2Seq::forward_backward(const Batch& batch, Rng* rng, float label_sm
   forward_hidden(batch, c, true, rng);
   Matrix dhidden, dmemory;
   const LossStats s = projected_cross_entropy(c.hidden, out_table_->value, batch.tgt_out, config_.pad_id,
-                                              label_smoothing, {&dhidden, &out_table_->grad, grad_scale});
+                                              label_smoothing, {&dhidden, &out_table_->gradient(), grad_scale});
   profile::set_backward(true);
   decoder_->backward(dhidden, c.decoder, batch.tgt_in, batch.tgt_shape, batch.src_shape, dmemory);
   encoder_->backward(dmemory, c.encoder, batch.src, batch.src_shape);
@@ -123,11 +123,27 @@ void Seq2Seq::decode_step(const Ids& last_tokens, DecoderState& state, Matrix& l
   Matrix hidden;
   decoder_->step(last_tokens, state, hidden, cross_weights);
   logits.resize(hidden.rows(), out_table_->value.rows());
-  gemm(hidden, Trans::No, out_table_->value, Trans::Yes, logits);
+  if (out_table_->packed) out_table_->packed->multiply(hidden, logits);
+  else gemm(hidden, Trans::No, out_table_->value, Trans::Yes, logits);
+}
+
+void Seq2Seq::set_compute_type(ComputeType type) {
+  auto prepare = [type](Param& p) {
+    // Weights read from an int8 file keep their stored integers.
+    if (p.packed && p.packed->type() == type) return;
+    // float32 multiplies `value` through gemm: packing it too measured no
+    // faster (bench/RESULTS.md) and would hold a second copy of every weight.
+    if (type == ComputeType::Float32) p.packed.reset();
+    else p.packed = std::make_shared<const PackedWeight>(p.value, type);
+  };
+  for (auto& p : params_)
+    if (p.param->is_gemm_weight) prepare(*p.param);
+  prepare(*out_table_);
+  compute_type_ = type;
 }
 
 void Seq2Seq::zero_grad() {
-  for (auto& p : params_) p.param->grad.setZero();
+  for (auto& p : params_) p.param->gradient().setZero();
 }
 
 int64_t Seq2Seq::parameter_count() const {

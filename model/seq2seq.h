@@ -55,6 +55,12 @@ class Seq2Seq {
   void decode_step(const Ids& last_tokens, DecoderState& state, Matrix& logits,
                    std::vector<Eigen::VectorXf>* cross_weights = nullptr) const;
 
+  // Prepares every projection weight (and the output projection) for
+  // decoding in `type`: converted and packed once (kernels/packed_weight.h).
+  // Training ignores it; decode_step, encode and the layers' forward use it.
+  void set_compute_type(ComputeType type);
+  ComputeType compute_type() const { return compute_type_; }
+
   void zero_grad();
   const ParamList& params() const { return params_; }
   // Names that refer to a tensor listed under another name (tied embeddings):
@@ -76,6 +82,7 @@ class Seq2Seq {
   std::unique_ptr<Encoder> encoder_;
   std::unique_ptr<Decoder> decoder_;
   ParamList params_;
+  ComputeType compute_type_ = ComputeType::Float32;
   std::vector<std::pair<std::string, std::string>> aliases_;
 };
 
