@@ -27,6 +27,10 @@ int run_average(int argc, char** argv) {
     return 0;
   apply_common_options(vm);
   const auto inputs = vm["inputs"].as<std::vector<std::string>>();
+  for (const auto& path : inputs)
+    TANDEM_CHECK(read_model_meta(H5File::open_read(path)).compute_type == ComputeType::Float32)
+        << path << ": an exported int8 model cannot be averaged: average the float32 files, then "
+        << "`tandem export --quantize int8`";
   ModelFileMeta meta;
   auto model = load_model(inputs[0], &meta);
   average_into(inputs, *model);

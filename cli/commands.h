@@ -13,5 +13,6 @@ int run_score(int argc, char** argv);
 int run_summarize(int argc, char** argv);
 int run_train(int argc, char** argv);
 int run_average(int argc, char** argv);
+int run_export(int argc, char** argv);
 
 }  // namespace tandem::cli

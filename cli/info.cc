@@ -1,12 +1,14 @@
 // cli/info.cc: `tandem info MODEL.h5` prints what a model file holds: format,
 // config, vocabularies, parameter counts per block, training state.
 #include <cstdio>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <map>
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "core/memory_limit.h"
 #include "io/hdf5.h"
 #include "io/model_file.h"
 #include "tokenizer/tokenizer.h"
@@ -76,7 +78,12 @@ int run_info(int argc, char** argv) {
             << (meta.joint_vocab ? "joint with source"
                                  : vocab_line(meta.vocab_tgt, path + ": /vocab/tgt", c.tgt_vocab_size))
             << "\n"
-            << "training state:  " << training_state_line(path, meta.has_training_state)
+            << "training state:  " << training_state_line(path, meta.has_training_state) << "\n"
+            << "weights:         " << compute_type_name(meta.compute_type)
+            << (meta.compute_type == ComputeType::Int8
+                    ? " (projections and the output layer as int8 with a scale per output channel)"
+                    : "")
+            << "; file " << format_bytes(static_cast<double>(std::filesystem::file_size(path)))
             << "\n\nconfig:\n";
   std::cout << meta.config_yaml;
   if (!meta.config_yaml.empty() && meta.config_yaml.back() != '\n') std::cout << "\n";

@@ -29,7 +29,7 @@ int run_summarize(int argc, char** argv) {
   apply_common_options(vm);
   LoadedModel m = load_for_decoding(vm["model"].as<std::string>());
   apply_decode_options(vm, m.decode);
-  apply_compute_type(vm, *m.model, ComputeType::Float32);
+  apply_compute_type(vm, *m.model, m.meta.compute_type);
   auto documents = read_lines(vm["input"].as<std::string>());
   if (vm["whole-file"].as<bool>()) {
     std::string joined;

@@ -70,7 +70,7 @@ int run_translate(int argc, char** argv) {
 
   LoadedModel m = load_for_decoding(vm["model"].as<std::string>());
   apply_decode_options(vm, m.decode);
-  apply_compute_type(vm, *m.model, ComputeType::Float32);
+  apply_compute_type(vm, *m.model, m.meta.compute_type);
   const bool alignment = vm["alignment"].as<bool>();
   const std::string attention_path = vm.count("attention") ? vm["attention"].as<std::string>() : "";
   m.decode.search.record_attention = alignment || !attention_path.empty();

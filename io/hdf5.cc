@@ -208,6 +208,39 @@ void H5File::read_floats(const std::string& name, const std::vector<hsize_t>& wa
       << path_ << ": cannot read " << name;
 }
 
+void H5File::write_int8s(const std::string& name, const std::vector<hsize_t>& dims,
+                         const int8_t* data) const {
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  Handle lcpl(link_props(), H5Pclose);
+  Handle ds(H5Dcreate2(id_, name.c_str(), H5T_STD_I8LE, space.get(), lcpl.get(), H5P_DEFAULT,
+                       H5P_DEFAULT),
+            H5Dclose);
+  TANDEM_CHECK(ds.ok()) << path_ << ": cannot create dataset " << name;
+  TANDEM_CHECK(H5Dwrite(ds.get(), H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0)
+      << path_ << ": cannot write " << name;
+}
+
+bool H5File::is_int8(const std::string& name) const {
+  if (!exists(name)) return false;
+  Handle ds(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds.ok()) return false;
+  Handle type(H5Dget_type(ds.get()), H5Tclose);
+  return H5Tget_class(type.get()) == H5T_INTEGER && H5Tget_size(type.get()) == 1 &&
+         H5Tget_sign(type.get()) == H5T_SGN_2;
+}
+
+void H5File::read_int8s(const std::string& name, const std::vector<hsize_t>& want,
+                        int8_t* data) const {
+  const auto got = dims(name);
+  TANDEM_CHECK(got) << path_ << ": missing dataset " << name;
+  TANDEM_CHECK(*got == want) << path_ << ": " << name << ": shape " << format_dims(*got)
+                             << ", expected " << format_dims(want);
+  TANDEM_CHECK(is_int8(name)) << path_ << ": " << name << ": expected int8 data";
+  Handle ds(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), H5Dclose);
+  TANDEM_CHECK(H5Dread(ds.get(), H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0)
+      << path_ << ": cannot read " << name;
+}
+
 void H5File::write_int64s(const std::string& name, const std::vector<int64_t>& values) const {
   const hsize_t n = values.size();
   Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);

@@ -5,6 +5,7 @@
 
 #include <hdf5.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,12 @@ class H5File {
                     const float* data) const;
   // Reads into data (sized by the caller); fails naming the dataset if dims differ.
   void read_floats(const std::string& name, const std::vector<hsize_t>& dims, float* data) const;
+  // int8 data (quantized weights), same rules as the float functions.
+  void write_int8s(const std::string& name, const std::vector<hsize_t>& dims,
+                   const int8_t* data) const;
+  void read_int8s(const std::string& name, const std::vector<hsize_t>& dims, int8_t* data) const;
+  // Whether a dataset holds 1-byte signed integers (an int8 weight).
+  bool is_int8(const std::string& name) const;
   void write_int64s(const std::string& name, const std::vector<int64_t>& values) const;
   std::vector<int64_t> read_int64s(const std::string& name) const;
   void soft_link(const std::string& target, const std::string& name) const;

@@ -1,5 +1,6 @@
 #include "io/model_file.h"
 
+#include <cmath>
 #include <ctime>
 #include <set>
 
@@ -56,6 +57,7 @@ void write_model(const H5File& file, const Seq2Seq& model, const ModelFileMeta& 
   file.set_attr("format_version", kFormatVersion);
   file.set_attr("created", now_utc());
   file.set_attr("tandem_version", kTandemVersion);
+  if (model.compute_type() == ComputeType::Int8) file.set_attr("compute_type", "int8");
   file.write_string("/config", meta.config_yaml.empty() ? config_document(model.config())
                                                         : meta.config_yaml);
   file.write_bytes("/vocab/src", meta.vocab_src);
@@ -64,8 +66,17 @@ void write_model(const H5File& file, const Seq2Seq& model, const ModelFileMeta& 
   } else {
     file.write_bytes("/vocab/tgt", meta.vocab_tgt);
   }
-  for (const auto& p : model.params())
-    file.write_floats("/params/" + p.name, to_dims(p.param->shape()), p.param->value.data());
+  for (const auto& p : model.params()) {
+    const std::string name = "/params/" + p.name;
+    const auto& packed = p.param->packed;
+    if (packed && packed->type() == ComputeType::Int8) {
+      const QuantizedRows& q = packed->int8_weights();
+      file.write_int8s(name, to_dims(p.param->shape()), q.values.data());
+      file.write_floats(name + "_scale", {static_cast<hsize_t>(q.rows)}, q.scales.data());
+    } else {
+      file.write_floats(name, to_dims(p.param->shape()), p.param->value.data());
+    }
+  }
   for (const auto& [alias, canonical] : model.aliases())
     file.soft_link("/params/" + canonical, "/params/" + alias);
 }
@@ -92,6 +103,13 @@ ModelFileMeta read_model_meta(const H5File& file) {
   meta.created = file.attr("created");
   meta.tandem_version = file.attr("tandem_version");
   meta.has_training_state = file.exists("/train");
+  const std::string compute_type = file.attr("compute_type");
+  if (!compute_type.empty()) {
+    meta.compute_type = parse_compute_type(compute_type, file.path() + ": attribute compute_type");
+    TANDEM_CHECK(meta.compute_type != ComputeType::BFloat16)
+        << file.path() << ": attribute compute_type=\"" << compute_type
+        << "\": files store float32 or int8 weights";
+  }
   return meta;
 }
 
@@ -99,8 +117,28 @@ void load_params(const H5File& file, Seq2Seq& model) {
   std::set<std::string> expected;
   for (const auto& p : model.params()) {
     const std::string name = "/params/" + p.name;
-    file.read_floats(name, to_dims(p.param->shape()), p.param->value.data());
     expected.insert(p.name);
+    if (!file.is_int8(name)) {
+      file.read_floats(name, to_dims(p.param->shape()), p.param->value.data());
+      continue;
+    }
+    // An int8 weight: integers and one scale per output row, kept exactly for
+    // decoding; `value` holds what they stand for (embedding lookups use it).
+    TANDEM_CHECK(p.param->is_gemm_weight && !p.param->is_vector)
+        << file.path() << ": " << name << ": int8 data where float32 is expected";
+    QuantizedRows q;
+    q.rows = p.param->value.rows();
+    q.cols = p.param->value.cols();
+    q.values.resize(static_cast<size_t>(q.rows * q.cols));
+    q.scales.resize(static_cast<size_t>(q.rows));
+    file.read_int8s(name, to_dims(p.param->shape()), q.values.data());
+    file.read_floats(name + "_scale", {static_cast<hsize_t>(q.rows)}, q.scales.data());
+    for (float s : q.scales)
+      TANDEM_CHECK(std::isfinite(s) && s >= 0.f)
+          << file.path() << ": " << name << "_scale: scale " << s << " is not a finite value >= 0";
+    p.param->value = dequantize_rows(q);
+    p.param->packed = std::make_shared<const PackedWeight>(std::move(q));
+    expected.insert(p.name + "_scale");
   }
   // A dataset the config does not account for means file and config disagree.
   for (const auto& name : file.datasets_under("/params")) {
@@ -116,6 +154,7 @@ std::unique_ptr<Seq2Seq> load_model(const std::string& path, ModelFileMeta* meta
   config.validate(path + ": /config");
   auto model = std::make_unique<Seq2Seq>(config);
   load_params(file, *model);
+  if (meta.compute_type == ComputeType::Int8) model->set_compute_type(ComputeType::Int8);
   if (meta_out) *meta_out = std::move(meta);
   return model;
 }

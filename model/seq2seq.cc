@@ -45,6 +45,7 @@ Seq2Seq::Seq2Seq(const ModelConfig& config) : config_(config) {
     aliases_.emplace_back(kOutProj, config_.tie_embeddings == TieEmbeddings::All ? kSrcEmbed
                                                                                : kTgtEmbed);
   }
+  out_table_->is_gemm_weight = true;
   encoder_ = std::make_unique<Encoder>(config_.encoder_stack(), src_table_);
   decoder_ = std::make_unique<Decoder>(config_.decoder_stack(), tgt_table_);
   encoder_->collect("encoder", params_);
@@ -133,12 +134,17 @@ void Seq2Seq::set_compute_type(ComputeType type) {
     if (p.packed && p.packed->type() == type) return;
     // float32 multiplies `value` through gemm: packing it too measured no
     // faster (bench/RESULTS.md) and would hold a second copy of every weight.
-    if (type == ComputeType::Float32) p.packed.reset();
-    else p.packed = std::make_shared<const PackedWeight>(p.value, type);
+    if (type == ComputeType::Float32) {
+      p.packed.reset();
+      return;
+    }
+    p.packed = std::make_shared<const PackedWeight>(p.value, type);
+    // Lookups in a tied embedding table see the same rounded weights as the
+    // products, exactly as when the model is loaded from an exported file.
+    p.value = p.packed->effective_weight();
   };
   for (auto& p : params_)
     if (p.param->is_gemm_weight) prepare(*p.param);
-  prepare(*out_table_);
   compute_type_ = type;
 }
 

@@ -58,6 +58,8 @@ class Seq2Seq {
   // Prepares every projection weight (and the output projection) for
   // decoding in `type`: converted and packed once (kernels/packed_weight.h).
   // Training ignores it; decode_step, encode and the layers' forward use it.
+  // One way: the weights' values become their rounded selves (an int8 model
+  // behaves exactly like one loaded from its exported file).
   void set_compute_type(ComputeType type);
   ComputeType compute_type() const { return compute_type_; }
 

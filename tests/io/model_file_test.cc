@@ -49,6 +49,105 @@ TEST(ModelFile, RoundTripGivesIdenticalOutputs) {
   }
 }
 
+// Logits of the first two decoding steps for the tiny batch's sources.
+Matrix decode_logits(const Seq2Seq& model) {
+  const Batch batch = test::tiny_batch();
+  Matrix memory, logits, first;
+  model.encode(batch.src, batch.src_shape, memory);
+  DecoderState state;
+  model.start_decoding(memory, batch.src_shape, 4, state);
+  const Ids bos(batch.src_shape.batch, 1);
+  model.decode_step(bos, state, first);
+  model.decode_step(Ids(batch.src_shape.batch, 2), state, logits);
+  Matrix both(first.rows() + logits.rows(), logits.cols());
+  both << first, logits;
+  return both;
+}
+
+// An int8 export read back is the very model that was written: same integers,
+// same scales, same logits bit for bit.
+TEST(ModelFile, Int8ExportRoundTripIsExact) {
+  for (auto tie : {TieEmbeddings::None, TieEmbeddings::All}) {
+    Seq2Seq model(test::tiny_config(NormPlacement::Pre, tie, Activation::Relu));
+    model.init(23);
+    Seq2Seq float_model(model.config());
+    float_model.init(23);
+    model.set_compute_type(ComputeType::Int8);
+    const std::string path = temp_path("int8");
+    save_model(path, model, {});
+    const H5File f = H5File::open_read(path);
+    EXPECT_EQ(f.attr("compute_type"), "int8");
+    EXPECT_TRUE(f.is_int8("/params/encoder/layers/0/fc1/weight"));
+    EXPECT_FALSE(f.is_int8("/params/encoder/layers/0/fc1/bias"));
+    ModelFileMeta meta;
+    auto loaded = load_model(path, &meta);
+    EXPECT_EQ(meta.compute_type, ComputeType::Int8);
+    EXPECT_EQ(loaded->compute_type(), ComputeType::Int8);
+    int int8_weights = 0;
+    for (size_t i = 0; i < model.params().size(); ++i) {
+      const Param& a = *model.params()[i].param;
+      const Param& b = *loaded->params()[i].param;
+      EXPECT_EQ((a.value - b.value).cwiseAbs().maxCoeff(), 0.f) << model.params()[i].name;
+      ASSERT_EQ(a.packed != nullptr, b.packed != nullptr) << model.params()[i].name;
+      if (!a.packed) continue;
+      ++int8_weights;
+      EXPECT_EQ(a.packed->int8_weights().values, b.packed->int8_weights().values);
+      EXPECT_EQ(a.packed->int8_weights().scales, b.packed->int8_weights().scales);
+    }
+    EXPECT_GT(int8_weights, 10);
+    const Matrix before = decode_logits(model), after = decode_logits(*loaded);
+    test::expect_close(after, before, 0, 0, "int8 logits after reload");
+    // And close to, but not the same as, the float32 model.
+    const Matrix exact = decode_logits(float_model);
+    EXPECT_GT((exact - before).cwiseAbs().maxCoeff(), 0.f);
+    test::expect_close(before, exact, 0.25, 0.1, "int8 vs float32 logits");
+    std::remove(path.c_str());
+  }
+}
+
+// Replaces dataset `name` of an existing file by `values` of HDF5 type `type`.
+template <typename T>
+void replace_dataset(const std::string& path, const std::string& name, hid_t type,
+                     const std::vector<T>& values) {
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  ASSERT_GE(H5Ldelete(f, name.c_str(), H5P_DEFAULT), 0);
+  const hsize_t n = values.size();
+  const hid_t space = H5Screate_simple(1, &n, nullptr);
+  const hid_t ds = H5Dcreate2(f, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  ASSERT_GE(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), 0);
+  H5Dclose(ds);
+  H5Sclose(space);
+  H5Fclose(f);
+}
+
+TEST(ModelFile, DamagedInt8FilesAreErrors) {
+  Seq2Seq model(test::tiny_config(NormPlacement::Pre, TieEmbeddings::All, Activation::Relu));
+  model.init(5);
+  model.set_compute_type(ComputeType::Int8);
+  const std::string path = temp_path("int8_damaged");
+  const int d = model.config().d_model, ffn = model.config().ffn_dim;
+
+  save_model(path, model, {});
+  replace_dataset(path, "/params/encoder/layers/0/fc1/bias", H5T_NATIVE_INT8, std::vector<int8_t>(ffn, 1));
+  EXPECT_NE(error_of([&] { load_model(path); }).find("fc1/bias: int8 data where float32 is expected"),
+            std::string::npos);
+
+  save_model(path, model, {});
+  std::vector<float> scales(ffn, 0.1f);
+  scales[3] = -1.f;
+  replace_dataset(path, "/params/encoder/layers/0/fc1/weight_scale", H5T_NATIVE_FLOAT, scales);
+  EXPECT_NE(error_of([&] { load_model(path); }).find("weight_scale: scale -1 is not a finite value >= 0"),
+            std::string::npos);
+
+  save_model(path, model, {});
+  replace_dataset(path, "/params/encoder/layers/0/fc1/weight_scale", H5T_NATIVE_FLOAT,
+                  std::vector<float>(ffn + 1, 0.1f));
+  EXPECT_NE(error_of([&] { load_model(path); }).find("fc1/weight_scale: shape"), std::string::npos);
+  (void)d;
+  std::remove(path.c_str());
+}
+
 TEST(ModelFile, LayoutUsesDocumentedNames) {
   Seq2Seq model(test::tiny_config(NormPlacement::Pre, TieEmbeddings::Decoder, Activation::Relu));
   model.init(1);
