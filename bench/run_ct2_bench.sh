@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # bench/run_ct2_bench.sh [MODEL.h5]: decoding speed of a trained model, tandem
-# against CTranslate2 on the same weights (issue #11), side by side in one run.
+# (float32, int8 from its exported file, bfloat16) against CTranslate2 (float32,
+# int8) on the same weights (issue #11), side by side in one run; batches of 32
+# sentences, one sentence at a time, and each system's large batching; 1 and 2
+# threads.
 # Input: Multi30k test_2016_flickr + val English (2,014 lines); beam 4 with the
 # model's decode settings (length penalty, output limits). Whole-command wall
 # time for every system (model load included on both sides); target pieces
@@ -56,25 +59,54 @@ row() {
   echo "$key $(awk -v s="$seconds" -v n="$n" 'BEGIN { printf "%.0f", n / s }')" >>"$work/rates"
 }
 
+# tandem's own int8 file, exported with its quality check on the validation set.
+./build/tandem export -m "$model" -o "$work/int8.h5" --quantize int8 \
+  --check "$data/multi30k/val.en" "$data/multi30k/val.de" >"$work/export.txt"
+int8_model=$work/int8.h5
+
+size_of() { du -sh "$1" | cut -f1; }
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; $(date -u +%F)"
-echo "model: $model ($(du -h "$model" | cut -f1)); $lines lines; beam 4, length penalty $lp, max_len $la*src+$lb"
+echo "input: $lines lines; beam 4, length penalty $lp, max_len $la*src+$lb"
+echo "model files: tandem fp32 $(size_of "$model"), tandem int8 $(size_of "$int8_model"), CTranslate2 float32 $(size_of "$work/ct2-float32"), int8 $(size_of "$work/ct2-int8")"
+sed 's/^/    /' "$work/export.txt"
 echo
 echo "| system | sent/s | target tok/s | ms/sentence | peak RSS MB | BLEU (test_2016_flickr) |"
 echo "|---|---|---|---|---|---|"
-for threads in 1 2; do
-  row "tandem-$threads" "tandem fp32, $threads thread(s), default batching" \
-    ./build/tandem translate -m "$model" -i "$work/in.en" -o "$work/out" --beam 4 --threads "$threads"
+# tandem: fp32 and bf16 from the float32 file, int8 from the exported file;
+# batches of 32 sentences, the default token-budget batching, one at a time.
+for batching in 32 default 1; do
+  for threads in 1 2; do
+    [ "$batching" = default ] && [ "$threads" = 1 ] && continue
+    flags=(); [ "$batching" != default ] && flags=(--batch-size "$batching")
+    for type in float32 int8 bfloat16; do
+      file=$model; [ "$type" = int8 ] && file=$int8_model
+      row "tandem-$type-$batching-$threads" "tandem $type, $threads thread(s), batch $batching" \
+        ./build/tandem translate -m "$file" -i "$work/in.en" -o "$work/out" --beam 4 --threads "$threads" \
+        --compute-type "$type" "${flags[@]}"
+    done
+  done
 done
-for batch in 32 256; do
-  for type in float32 int8; do
-    row "ct2-$type-$batch" "CTranslate2 $type, 2 threads, $batch sentences" \
-      /usr/bin/python3 "$peer/translate.py" "$work/ct2-$type" "$spm" "$work/in.en" "$work/out" --beam 4 \
-      --batch-size "$batch" --threads 2 --length-penalty "$lp" --max-len-a "$la" --max-len-b "$lb"
+for batch in 1 32 256; do
+  for threads in 1 2; do
+    [ "$batch" = 256 ] && [ "$threads" = 1 ] && continue
+    for type in float32 int8; do
+      row "ct2-$type-$batch-$threads" "CTranslate2 $type, $threads thread(s), batch $batch" \
+        /usr/bin/python3 "$peer/translate.py" "$work/ct2-$type" "$spm" "$work/in.en" "$work/out" --beam 4 \
+        --batch-size "$batch" --threads "$threads" --length-penalty "$lp" --max-len-a "$la" --max-len-b "$lb"
+    done
   done
 done
 echo
-tandem2=$(awk '$1 == "tandem-2" { print $2 }' "$work/rates")
-for type in float32 int8; do
-  best=$(awk -v t="ct2-$type-" 'index($1, t) == 1 { if ($2 > m) m = $2 } END { print m }' "$work/rates")
-  echo "tandem fp32 (2 threads) / CTranslate2 $type at its best batching: $(awk -v a="$tandem2" -v b="$best" 'BEGIN { printf "%.2f", a / b }')x"
+rate() { awk -v k="$1" '$1 == k { print $2 }' "$work/rates"; }
+best() { awk -v p="$1" 'index($1, p) == 1 && substr($1, length($1) - 1) == "-2" { if ($2 > m) m = $2 } END { print m }' "$work/rates"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "2 threads, best batching of each (target tok/s):"
+for type in float32 int8 bfloat16; do
+  t=$(best "tandem-$type-")
+  line="  tandem $type $t"
+  for peer_type in float32 int8; do
+    c=$(best "ct2-$peer_type-")
+    line="$line; / CTranslate2 $peer_type ($c) = $(ratio "$t" "$c")x"
+  done
+  echo "$line"
 done

@@ -24,6 +24,8 @@ void add_decode_options(po::options_description& o) {
        "output channel; activations quantized per row) or bfloat16 (default: the model\n"
        "file's, float32 unless it was exported as int8)")
       ("batch-tokens", po::value<int>(), "padded source tokens per batch (default: the recipe's, else 4096)")
+      ("batch-size", po::value<int>(), "at most this many sentences per batch, within --batch-tokens "
+       "(default 0: no limit; 1 = one sentence at a time, for latency)")
       ("progress", po::bool_switch(), "report progress on stderr even when it is not a terminal");
 }
 
@@ -47,6 +49,7 @@ void apply_decode_options(const po::variables_map& vm, DecodeConfig& c) {
   if (vm.count("min-len")) s.min_len = vm["min-len"].as<int>();
   if (vm.count("no-repeat-ngram")) s.no_repeat_ngram = vm["no-repeat-ngram"].as<int>();
   if (vm.count("batch-tokens")) c.batch_tokens = vm["batch-tokens"].as<int>();
+  if (vm.count("batch-size")) c.batch_sentences = vm["batch-size"].as<int>();
   s.temperature = vm["temperature"].as<float>();
   s.seed = vm["seed"].as<uint64_t>();
   if (vm.count("sampling")) {
@@ -78,6 +81,7 @@ void apply_decode_options(const po::variables_map& vm, DecodeConfig& c) {
   TANDEM_CHECK(s.nbest >= 1 && s.nbest <= s.beam)
       << "--nbest must be between 1 and --beam (" << s.beam << "), got " << s.nbest;
   TANDEM_CHECK(c.batch_tokens >= 1) << "--batch-tokens must be positive, got " << c.batch_tokens;
+  TANDEM_CHECK(c.batch_sentences >= 0) << "--batch-size must be >= 0, got " << c.batch_sentences;
   TANDEM_CHECK(s.min_len >= 0) << "--min-len must be >= 0, got " << s.min_len;
   TANDEM_CHECK(s.no_repeat_ngram >= 0) << "--no-repeat-ngram must be >= 0, got " << s.no_repeat_ngram;
   TANDEM_CHECK(s.length_penalty >= 0) << "--length-penalty must be >= 0, got " << s.length_penalty;

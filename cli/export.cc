@@ -36,7 +36,8 @@ struct Check {
 
 std::vector<std::string> translate_all(const Seq2Seq& model, const LoadedModel& m,
                                        const std::vector<std::string>& lines) {
-  const Translator translator(model, *m.source, *m.target, m.decode.search, m.decode.batch_tokens);
+  const Translator translator(model, *m.source, *m.target, m.decode.search, m.decode.batch_tokens,
+                                m.decode.batch_sentences);
   std::vector<std::string> out;
   for (const auto& nbest : translator.translate(lines)) out.push_back(nbest[0].text);
   return out;

@@ -76,7 +76,8 @@ int run_translate(int argc, char** argv) {
   m.decode.search.record_attention = alignment || !attention_path.empty();
   const auto lines = read_lines(vm["input"].as<std::string>());
   Progress progress(vm["progress"].as<bool>() || Progress::stderr_is_terminal(), "sentences");
-  const Translator translator(*m.model, *m.source, *m.target, m.decode.search, m.decode.batch_tokens);
+  const Translator translator(*m.model, *m.source, *m.target, m.decode.search, m.decode.batch_tokens,
+                                m.decode.batch_sentences);
   long long tokens = 0;
   const auto results = translator.translate(
       lines,

@@ -6,7 +6,7 @@
 namespace tandem {
 
 std::vector<std::vector<int>> batches_by_length(const std::vector<int>& lengths,
-                                                int budget_tokens) {
+                                                int budget_tokens, int max_sentences) {
   std::vector<int> order(lengths.size());
   std::iota(order.begin(), order.end(), 0);
   // Longest first: the slowest batches start early, and ties keep input order.
@@ -17,8 +17,9 @@ std::vector<std::vector<int>> batches_by_length(const std::vector<int>& lengths,
   int longest = 0;
   for (int i : order) {
     const int next_longest = std::max(longest, lengths[i]);
+    const bool full = max_sentences > 0 && static_cast<int>(current.size()) >= max_sentences;
     if (!current.empty() &&
-        static_cast<long>(next_longest) * (static_cast<long>(current.size()) + 1) > budget_tokens) {
+        (full || static_cast<long>(next_longest) * (static_cast<long>(current.size()) + 1) > budget_tokens)) {
       batches.push_back(std::move(current));
       current.clear();
       longest = 0;

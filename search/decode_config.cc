@@ -18,6 +18,7 @@ void parse_decode_config(const YAML::Node& node, const std::string& where, Decod
   f.get("min_len", c.search.min_len, 0, 1 << 20);
   f.get("no_repeat_ngram", c.search.no_repeat_ngram, 0, 100);
   f.get("batch_tokens", c.batch_tokens, 1, 1 << 30);
+  f.get("batch_sentences", c.batch_sentences, 0, 1 << 20);
   f.finish();
 }
 
@@ -34,7 +35,7 @@ std::string decode_config_to_yaml(const DecodeConfig& c) {
     << ", length_penalty: " << c.search.length_penalty << ", max_len_a: " << c.search.max_len_a
     << ", max_len_b: " << c.search.max_len_b << ", min_len: " << c.search.min_len
     << ", no_repeat_ngram: " << c.search.no_repeat_ngram << ", batch_tokens: " << c.batch_tokens
-    << "}";
+    << ", batch_sentences: " << c.batch_sentences << "}";
   return s.str();
 }
 

@@ -16,6 +16,7 @@ namespace tandem {
 struct DecodeConfig {
   SearchOptions search;
   int batch_tokens = 4096;
+  int batch_sentences = 0;  // at most this many sentences per batch; 0 = only the token budget
 };
 
 void parse_decode_config(const YAML::Node& node, const std::string& where, DecodeConfig& config);

@@ -7,9 +7,9 @@
 namespace tandem {
 
 Translator::Translator(const Seq2Seq& model, const Tokenizer& source, const Tokenizer& target,
-                       const SearchOptions& options, int batch_tokens)
+                       const SearchOptions& options, int batch_tokens, int batch_sentences)
     : model_(model), source_(source), target_(target), options_(options),
-      batch_tokens_(batch_tokens) {
+      batch_tokens_(batch_tokens), batch_sentences_(batch_sentences) {
   TANDEM_CHECK(batch_tokens > 0) << "--batch-tokens must be positive, got " << batch_tokens;
   TANDEM_CHECK(source.vocab_size() == model.config().src_vocab_size)
       << "source vocabulary has " << source.vocab_size() << " pieces, the model expects "
@@ -69,7 +69,7 @@ std::vector<std::vector<TextHypothesis>> Translator::translate(
   stats.sentences = 0;
   for (size_t i = 0; i < lines.size(); ++i) stats.sentences += pieces[i] == 0;
   const int total = static_cast<int>(lines.size());
-  for (const auto& batch : batches_by_length(lengths, batch_tokens_)) {
+  for (const auto& batch : batches_by_length(lengths, batch_tokens_, batch_sentences_)) {
     std::vector<Ids> sources;
     std::vector<uint64_t> keys;
     for (int i : batch) {

@@ -43,7 +43,7 @@ class Translator {
   using Warn = std::function<void(const std::string&)>;
 
   Translator(const Seq2Seq& model, const Tokenizer& source, const Tokenizer& target,
-             const SearchOptions& options, int batch_tokens);
+             const SearchOptions& options, int batch_tokens, int batch_sentences = 0);
 
   // One n-best list per line (size 1 for split lines and empty lines).
   std::vector<std::vector<TextHypothesis>> translate(const std::vector<std::string>& lines,
@@ -64,6 +64,7 @@ class Translator {
   const Tokenizer& target_;
   SearchOptions options_;
   int batch_tokens_;
+  int batch_sentences_;
 };
 
 }  // namespace tandem

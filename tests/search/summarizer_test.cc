@@ -45,5 +45,16 @@ TEST(Batching, EveryIndexOnceWithinBudget) {
   for (int s : seen) EXPECT_EQ(s, 1);
 }
 
+TEST(Batching, SentenceLimitSplitsWithinTheTokenBudget) {
+  const std::vector<int> lengths = {2, 2, 2, 2, 2, 2, 2};
+  const auto limited = batches_by_length(lengths, 1000, 3);
+  ASSERT_EQ(limited.size(), 3u);
+  EXPECT_EQ(limited[0].size(), 3u);
+  EXPECT_EQ(limited[2].size(), 1u);
+  EXPECT_EQ(batches_by_length(lengths, 1000, 1).size(), 7u);
+  EXPECT_EQ(batches_by_length(lengths, 1000).size(), 1u);  // 0: the budget alone decides
+  EXPECT_EQ(batches_by_length(lengths, 6, 5).size(), 3u);  // the budget still binds first
+}
+
 }  // namespace
 }  // namespace tandem
