@@ -78,6 +78,8 @@ for batching in 32 default 1; do
   for threads in 1 2; do
     [ "$batching" = default ] && [ "$threads" = 1 ] && continue
     flags=(); [ "$batching" != default ] && flags=(--batch-size "$batching")
+    # One sentence at a time measures latency: one worker, all threads on it.
+    [ "$batching" = 1 ] && flags+=(--workers 1)
     for type in float32 int8 bfloat16; do
       file=$model; [ "$type" = int8 ] && file=$int8_model
       row "tandem-$type-$batching-$threads" "tandem $type, $threads thread(s), batch $batching" \

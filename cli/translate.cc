@@ -9,6 +9,8 @@
 #include "cli/loaded_model.h"
 #include "cli/output_file.h"
 #include "cli/progress.h"
+#include "core/error.h"
+#include "core/threads.h"
 #include "io/atomic_file.h"
 #include "io/hdf5.h"
 #include "io/text_input.h"
@@ -58,7 +60,10 @@ int run_translate(int argc, char** argv) {
       "append ` ||| i-j ...` word alignments: target word j to the source word i its\n"
       "decoding step attended to most (last decoder layer, mean over heads)")(
       "attention", po::value<std::string>(),
-      "write each line's cross-attention weights (target x source pieces) to this HDF5 file");
+      "write each line's cross-attention weights (target x source pieces) to this HDF5 file")(
+      "workers", po::value<int>()->default_value(0),
+      "batches decoded at the same time, one thread each (0 = one per --threads; 1 = one batch "
+      "at a time on all threads: the lowest latency per sentence)");
   po::options_description all = decode_command_options(io);
   po::variables_map vm;
   if (!parse_command_line(argc, argv, "tandem translate -m MODEL.h5 [-i IN] [-o OUT] [options]",
@@ -76,8 +81,12 @@ int run_translate(int argc, char** argv) {
   m.decode.search.record_attention = alignment || !attention_path.empty();
   const auto lines = read_lines(vm["input"].as<std::string>());
   Progress progress(vm["progress"].as<bool>() || Progress::stderr_is_terminal(), "sentences");
-  const Translator translator(*m.model, *m.source, *m.target, m.decode.search, m.decode.batch_tokens,
+  Translator translator(*m.model, *m.source, *m.target, m.decode.search, m.decode.batch_tokens,
                                 m.decode.batch_sentences);
+  const int workers = vm["workers"].as<int>();
+  TANDEM_CHECK(workers >= 0 && workers <= kMaxThreads)
+      << "--workers must be between 0 and " << kMaxThreads << ", got " << workers;
+  translator.set_workers(workers == 0 ? num_threads() : workers);
   long long tokens = 0;
   const auto results = translator.translate(
       lines,

@@ -1,5 +1,8 @@
 #include "search/translator.h"
 
+#include <algorithm>
+#include <exception>
+
 #include "core/error.h"
 #include "search/alignment.h"
 #include "search/batching.h"
@@ -69,22 +72,39 @@ std::vector<std::vector<TextHypothesis>> Translator::translate(
   stats.sentences = 0;
   for (size_t i = 0; i < lines.size(); ++i) stats.sentences += pieces[i] == 0;
   const int total = static_cast<int>(lines.size());
-  for (const auto& batch : batches_by_length(lengths, batch_tokens_, batch_sentences_)) {
-    std::vector<Ids> sources;
-    std::vector<uint64_t> keys;
-    for (int i : batch) {
-      sources.push_back(segments[i].ids);
-      keys.push_back(static_cast<uint64_t>(i));
+  // With several workers each decodes whole batches on one thread, and the
+  // token budget is shared between them so memory stays that of one batch.
+  const int workers = std::max(1, workers_);
+  const auto batches = batches_by_length(lengths, std::max(1, batch_tokens_ / workers), batch_sentences_);
+  std::exception_ptr failure;
+  // Longest batches come first, so dynamic scheduling ends the workers together.
+#pragma omp parallel for schedule(dynamic, 1) num_threads(workers) if (workers > 1)
+  for (size_t b = 0; b < batches.size(); ++b) {
+    try {
+      const auto& batch = batches[b];
+      std::vector<Ids> sources;
+      std::vector<uint64_t> keys;
+      for (int i : batch) {
+        sources.push_back(segments[i].ids);
+        keys.push_back(static_cast<uint64_t>(i));
+      }
+      auto result = decode_batch(model_, sources, options_, ids, keys);
+#pragma omp critical(tandem_translate_results)
+      {
+        for (size_t j = 0; j < batch.size(); ++j) {
+          if (!result[j].empty()) stats.output_tokens += static_cast<long long>(result[j][0].tokens.size()) + 1;
+          outputs[batch[j]] = std::move(result[j]);
+          const int line = segments[batch[j]].line;
+          if (--pieces[line] == 0) ++stats.sentences;
+        }
+        if (progress) progress(stats, total);
+      }
+    } catch (...) {
+#pragma omp critical(tandem_translate_results)
+      if (!failure) failure = std::current_exception();
     }
-    auto result = decode_batch(model_, sources, options_, ids, keys);
-    for (size_t j = 0; j < batch.size(); ++j) {
-      if (!result[j].empty()) stats.output_tokens += static_cast<long long>(result[j][0].tokens.size()) + 1;
-      outputs[batch[j]] = std::move(result[j]);
-      const int line = segments[batch[j]].line;
-      if (--pieces[line] == 0) ++stats.sentences;
-    }
-    if (progress) progress(stats, total);
   }
+  if (failure) std::rethrow_exception(failure);
 
   std::vector<std::vector<TextHypothesis>> results(lines.size());
   for (size_t s = 0; s < segments.size(); ++s) {

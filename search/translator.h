@@ -45,6 +45,11 @@ class Translator {
   Translator(const Seq2Seq& model, const Tokenizer& source, const Tokenizer& target,
              const SearchOptions& options, int batch_tokens, int batch_sentences = 0);
 
+  // Batches decoded at the same time, each on one thread (CTranslate2's
+  // inter_threads); 1 = one batch at a time using all threads. Output is in
+  // input order either way.
+  void set_workers(int workers) { workers_ = workers; }
+
   // One n-best list per line (size 1 for split lines and empty lines).
   std::vector<std::vector<TextHypothesis>> translate(const std::vector<std::string>& lines,
                                                      const Progress& progress = nullptr,
@@ -65,6 +70,7 @@ class Translator {
   SearchOptions options_;
   int batch_tokens_;
   int batch_sentences_;
+  int workers_ = 1;
 };
 
 }  // namespace tandem

@@ -54,6 +54,12 @@ printf 'the dog runs\n\nthe green grass\n' >"$tmp/in.txt"
 "$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/in.txt" --beam 3 --nbest 2 >"$tmp/nbest.txt" 2>/dev/null
 grep -c ' ||| ' "$tmp/nbest.txt" | grep -qx 5 && head -1 "$tmp/nbest.txt" | grep -q '^0 ||| .* ||| -\?[0-9]' \
   && pass "n-best format" || fail "n-best: $(cat "$tmp/nbest.txt")"
+head -n 120 "$tmp/text.txt" >"$tmp/many.txt"
+"$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/many.txt" --batch-tokens 96 --threads 2 --workers 1 >"$tmp/w1.txt" 2>/dev/null
+"$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/many.txt" --batch-tokens 96 --threads 2 --workers 2 >"$tmp/w2.txt" 2>/dev/null
+[ "$(wc -l <"$tmp/w2.txt")" -eq 120 ] && cmp -s "$tmp/w1.txt" "$tmp/w2.txt" \
+  && pass "two decoding workers give the same output in input order" || fail "--workers 2 differs from --workers 1"
+expect_error "bad --workers" "\-\-workers must be between 0 and" "$tandem" translate -m "$tmp/tiny.h5" --workers -1 -i "$tmp/in.txt"
 long=$(for i in $(seq 1 20); do printf 'the green grass near house %d ' $i; done)
 echo "$long" | "$tandem" translate -m "$tmp/tiny.h5" >"$tmp/long.txt" 2>"$tmp/err"
 [ $? -eq 0 ] && [ "$(wc -l <"$tmp/long.txt")" -eq 1 ] && grep -q "translated as [0-9]* pieces" "$tmp/err" \
