@@ -1,7 +1,7 @@
 // bench/bench_train.cc: training throughput of transformer-small (or any
 // preset) on real Multi30k batches of a given token budget: forward, label-
 // smoothed loss, backward, clipping and an Adam step per update, dropout on.
-//   bench_train VOCAB.model SRC TGT PRESET BATCH_TOKENS THREADS UPDATES [DUMP_BATCHES|--profile]
+//   bench_train VOCAB.model SRC TGT PRESET BATCH_TOKENS THREADS UPDATES [DUMP_BATCHES|--profile|--bf16]...
 // Skips 3 warm-up updates, then times UPDATES updates. With DUMP_BATCHES it
 // also writes the timed batches (ids) so that bench/torch_train.py trains on
 // exactly the same ones. With --profile it prints, on stderr, where the timed
@@ -18,6 +18,7 @@
 #include "core/profile.h"
 #include "core/rng.h"
 #include "core/threads.h"
+#include "kernels/gemm.h"
 #include "model/presets.h"
 #include "model/seq2seq.h"
 #include "train/dataset.h"
@@ -47,8 +48,13 @@ int main(int argc, char** argv) {
   const int warmup = 3;
   long long tgt_tokens = 0, all_tokens = 0;
   std::ofstream dump;
-  const bool profiling = argc > 8 && std::string(argv[8]) == "--profile";
-  if (argc > 8 && !profiling) dump.open(argv[8]);
+  bool profiling = false;
+  for (int i = 8; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--profile") profiling = true;
+    else if (arg == "--bf16") set_gemm_precision(GemmPrecision::BFloat16);  // train.precision: bf16
+    else dump.open(arg);
+  }
   std::chrono::steady_clock::time_point start;
   for (int u = 0; u < warmup + updates; ++u) {
     if (u == warmup) {

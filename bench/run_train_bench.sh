@@ -2,7 +2,8 @@
 # bench/run_train_bench.sh: training throughput, tandem vs PyTorch side by side
 # (issues #5, #10): transformer-small, 4096-token Multi30k batches, label
 # smoothing, dropout, clipping, Adam; the PyTorch side trains on the very same
-# batches. Then the busy-machine case: tandem on 2 threads beside a CPU hog
+# batches. tandem runs in fp32 and with train.precision: bf16 (bf16 GEMM
+# inputs, fp32 everything else). Then the busy-machine case: tandem on 2 threads beside a CPU hog
 # (`yes` pinned to core 1) against tandem on 1 thread alone.
 #
 # PyTorch (Debian's python3-torch) runs on OpenBLAS (libopenblas0-pthread) with
@@ -21,7 +22,7 @@ grep -q avx512f /proc/cpuinfo && coretype=SkylakeX || coretype=Haswell
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; $(date -u +%F)"
 echo "tandem gemm backend: oneDNN matmul (bench_gemm); PyTorch: OpenBLAS core $coretype"
 ./build/tandem vocab -i "$data/multi30k/train.en" -i "$data/multi30k/train.de" --size 8000 -o "$work/v.model" 2>/dev/null
-train() {  # train THREADS [DUMP]: tandem's figures, tab-separated
+train() {  # train THREADS [DUMP|--bf16]: tandem's figures, tab-separated
   OMP_WAIT_POLICY=PASSIVE ./build/bench_train "$work/v.model" "$data/multi30k/train.en" "$data/multi30k/train.de" \
     transformer-small 4096 "$1" "$updates" ${2:-}
 }
@@ -29,22 +30,29 @@ torch() {
   OPENBLAS_CORETYPE=$coretype OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/torch_train.py "$work/batches.txt" 8000 "$1"
 }
 echo
-echo "| threads | updates | tandem tgt tok/s | tandem src+tgt tok/s | tandem RSS MB | torch tgt tok/s | torch RSS MB | tgt tok/s ratio |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| threads | updates | tandem fp32 tgt tok/s | tandem bf16 tgt tok/s | tandem RSS MB fp32 / bf16 | torch tgt tok/s | torch RSS MB | fp32 ratio | bf16 ratio |"
+echo "|---|---|---|---|---|---|---|---|---|"
 best_torch=0
-declare -A tandem_tgt
+declare -A tandem_tgt tandem_bf16
 for threads in 1 2; do
   t=$(train "$threads" "$work/batches.txt")
+  b=$(train "$threads" --bf16)
   p=$(torch "$threads")
-  IFS=$'\t' read -r n _ ttgt tall trss <<<"$t"
+  IFS=$'\t' read -r n _ ttgt _ trss <<<"$t"
+  IFS=$'\t' read -r _ _ btgt _ brss <<<"$b"
   IFS=$'\t' read -r _ _ ptgt _ prss <<<"$p"
   tandem_tgt[$threads]=$ttgt
+  tandem_bf16[$threads]=$btgt
   best_torch=$(awk -v a="$best_torch" -v b="$ptgt" 'BEGIN { print (b > a ? b : a) }')
-  ratio=$(awk -v a="$ttgt" -v b="$ptgt" 'BEGIN { printf "%.2f", a / b }')
-  echo "| $threads | $n | $ttgt | $tall | $trss | $ptgt | $prss | $ratio |"
+  r32=$(awk -v a="$ttgt" -v b="$ptgt" 'BEGIN { printf "%.2f", a / b }')
+  r16=$(awk -v a="$btgt" -v b="$ptgt" 'BEGIN { printf "%.2f", a / b }')
+  echo "| $threads | $n | $ttgt | $btgt | $trss / $brss | $ptgt | $prss | $r32 | $r16 |"
 done
 echo
-echo "tandem 2 threads / PyTorch at its best thread count: $(awk -v a="${tandem_tgt[2]}" -v b="$best_torch" 'BEGIN { printf "%.2f", a / b }')x"
+for type in fp32 bf16; do
+  [ "$type" = fp32 ] && mine=${tandem_tgt[2]} || mine=${tandem_bf16[2]}
+  echo "tandem $type 2 threads / PyTorch at its best thread count: $(awk -v a="$mine" -v b="$best_torch" 'BEGIN { printf "%.2f", a / b }')x"
+done
 echo
 taskset -c 1 yes >/dev/null &
 hog=$!

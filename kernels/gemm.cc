@@ -1,6 +1,10 @@
 #include "kernels/gemm.h"
 
+#include <atomic>
+
 #include "core/error.h"
+#include "kernels/compute_type.h"
+#include "kernels/quantize.h"
 #include "core/profile.h"
 #include "kernels/gemm_shape.h"
 
@@ -17,7 +21,19 @@ namespace {
 // oneDNN; at 4x256x1024, 51 against 95).
 constexpr double kEigenMacs = 128.0 * 1024;
 
+std::atomic<GemmPrecision> g_precision{GemmPrecision::Float32};
+
 }  // namespace
+
+void set_gemm_precision(GemmPrecision precision) {
+  if (precision == GemmPrecision::BFloat16) {
+    const std::string why_not = compute_type_unsupported_reason(ComputeType::BFloat16);
+    TANDEM_CHECK(why_not.empty()) << "bf16 precision: " << why_not;
+  }
+  g_precision = precision;
+}
+
+GemmPrecision gemm_precision() { return g_precision; }
 
 void gemm(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, BlockRef c, float alpha,
           float beta) {
@@ -32,7 +48,8 @@ void gemm(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, BlockRef c, floa
     gemm_eigen(a, ta, b, tb, c, alpha, beta);
     return;
   }
-  gemm_onednn(a, ta, b, tb, c, alpha, beta);
+  if (g_precision == GemmPrecision::BFloat16) gemm_onednn_bf16(a, ta, b, tb, c, alpha, beta);
+  else gemm_onednn(a, ta, b, tb, c, alpha, beta);
 #else
   gemm_eigen(a, ta, b, tb, c, alpha, beta);
 #endif
@@ -75,6 +92,17 @@ void gemm_ref(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, BlockRef c, 
       c(i, j) = static_cast<float>(alpha * sum) + prev;
     }
   }
+}
+
+void gemm_bf16_ref(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, BlockRef c, float alpha,
+                   float beta) {
+  auto rounded = [](ConstBlockRef x) {
+    Matrix r(x.rows(), x.cols());
+    for (Eigen::Index i = 0; i < x.rows(); ++i)
+      for (Eigen::Index j = 0; j < x.cols(); ++j) r(i, j) = from_bfloat16(to_bfloat16(x(i, j)));
+    return r;
+  };
+  gemm_ref(rounded(a), ta, rounded(b), tb, c, alpha, beta);
 }
 
 }  // namespace tandem

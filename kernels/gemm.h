@@ -31,4 +31,16 @@ void gemm_ref(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, BlockRef c, 
 // "onednn" or "eigen": what `gemm` runs on (for logs and benchmarks).
 std::string gemm_backend();
 
+// Mixed precision for `gemm` (train.precision: bf16): products large enough
+// for oneDNN take their operands rounded to bfloat16 (AVX512-BF16), with fp32
+// accumulation and fp32 results; smaller ones stay fp32. Process-wide; the
+// default is float32. Setting bf16 without oneDNN or the CPU feature is an
+// error naming what is missing (kernels/compute_type.h).
+enum class GemmPrecision { Float32, BFloat16 };
+void set_gemm_precision(GemmPrecision precision);
+GemmPrecision gemm_precision();
+// `gemm` with bf16 operands in plain loops: what tests hold the bf16 path to.
+void gemm_bf16_ref(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, BlockRef c,
+                   float alpha = 1.f, float beta = 0.f);
+
 }  // namespace tandem

@@ -8,5 +8,8 @@ namespace tandem {
 
 void gemm_onednn(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, BlockRef c, float alpha,
                  float beta);
+// The same with both operands rounded to bfloat16 first (fp32 accumulation).
+void gemm_onednn_bf16(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, BlockRef c,
+                      float alpha, float beta);
 
 }  // namespace tandem

@@ -139,7 +139,7 @@ void PackedMatmul::multiply(ConstBlockRef x, BlockRef y, const float* column_sca
       std::fill(st.bf16.begin() + m * in, st.bf16.end(), uint16_t{0});
 #pragma omp parallel for if (threads > 1)
       for (memory::dim r = 0; r < m; ++r)
-        for (memory::dim c = 0; c < in; ++c) st.bf16[r * in + c] = to_bfloat16(x(r, c));
+        to_bfloat16(x.row(r).data(), in, st.bf16.data() + r * in);
       src = st.bf16.data();
       break;
     }

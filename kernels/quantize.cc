@@ -5,6 +5,10 @@
 #include <cstring>
 #include <limits>
 
+#if defined(__AVX512BF16__)
+#include <immintrin.h>
+#endif
+
 namespace tandem {
 
 float quantize_row(const float* x, Eigen::Index n, int8_t* out) {
@@ -54,6 +58,17 @@ uint16_t to_bfloat16(float x) {
   if (std::isnan(x)) return static_cast<uint16_t>((bits >> 16) | 0x40);  // quiet NaN
   bits += 0x7fff + ((bits >> 16) & 1);
   return static_cast<uint16_t>(bits >> 16);
+}
+
+void to_bfloat16(const float* x, Eigen::Index n, uint16_t* out) {
+  Eigen::Index i = 0;
+#if defined(__AVX512BF16__) && defined(__AVX512F__)
+  for (; i + 16 <= n; i += 16) {
+    const __m256bh v = _mm512_cvtneps_pbh(_mm512_loadu_ps(x + i));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), reinterpret_cast<const __m256i&>(v));
+  }
+#endif
+  for (; i < n; ++i) out[i] = to_bfloat16(x[i]);
 }
 
 float from_bfloat16(uint16_t b) {

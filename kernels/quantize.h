@@ -27,5 +27,8 @@ Matrix dequantize_rows(const QuantizedRows& q);
 // Round to nearest even, as the hardware conversion does; NaN stays NaN.
 uint16_t to_bfloat16(float x);
 float from_bfloat16(uint16_t b);
+// n values at once, with the CPU's conversion instruction where it has one
+// (AVX512-BF16: same rounding; it also flushes denormals to zero).
+void to_bfloat16(const float* x, Eigen::Index n, uint16_t* out);
 
 }  // namespace tandem

@@ -166,6 +166,9 @@ void parse_train(YamlFields& root, TrainRecipe& t, const std::string& where) {
   t.seed = static_cast<uint64_t>(seed);
   f.get("ema", t.ema, 0.f, 0.999999f);
   f.get("log_every", t.log_every, 1, 1 << 30);
+  f.get("precision", t.precision);
+  TANDEM_CHECK(t.precision == "float32" || t.precision == "bf16")
+      << f.locate("precision") << ": expected float32 or bf16, got \"" << t.precision << "\"";
   f.finish();
   TANDEM_CHECK(t.max_epochs > 0 || t.max_updates > 0 || t.max_time > 0)
       << f.location() << ": train: set at least one of max_epochs, max_updates, max_time";

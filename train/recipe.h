@@ -57,6 +57,9 @@ struct TrainRecipe {
   uint64_t seed = 1;
   float ema = 0.f;          // 0 = off, else decay per update
   int log_every = 100;
+  // float32 | bf16: bf16 GEMM inputs (AVX512-BF16), fp32 master weights, sums,
+  // norms, softmax and loss (kernels/gemm.h set_gemm_precision).
+  std::string precision = "float32";
 };
 
 enum class Task { Translate, Summarize };

@@ -27,6 +27,7 @@
 #include "train/checkpoint.h"
 #include "train/dataset.h"
 #include "kernels/cross_entropy.h"
+#include "kernels/gemm.h"
 #include "train/optimizer.h"
 #include "train/run_lock.h"
 #include "train/run_log.h"
@@ -125,6 +126,8 @@ class Trainer {
 };
 
 void Trainer::setup() {
+  // Before anything is written: a CPU without bf16 is a one-line error.
+  set_gemm_precision(t_.precision == "bf16" ? GemmPrecision::BFloat16 : GemmPrecision::Float32);
   make_dirs(ckpt_dir_);
   if (!options_.dry_run) {
     lock_ = std::make_unique<RunLock>(run_dir_);
@@ -218,6 +221,8 @@ void Trainer::print_plan() const {
               t_.batch_tokens, 100.0 * (train_.src_tokens + train_.tgt_tokens) / std::max<long long>(1, padded));
   std::printf("  updates/epoch:    %zu (accumulate %d)\n", (batches_.size() + t_.accumulate - 1) / t_.accumulate,
               t_.accumulate);
+  std::printf("  precision:        %s%s\n", t_.precision.c_str(),
+              t_.precision == "bf16" ? " (bf16 GEMM inputs; fp32 weights, sums, norms, softmax, loss)" : "");
   std::printf("  limits:           max_epochs %d, max_updates %lld, max_time %s\n", t_.max_epochs,
               t_.max_updates, t_.max_time > 0 ? human_duration(t_.max_time).c_str() : "none");
   std::printf("  valid:            %zu pairs, every %d updates\n", valid_.src.size(), t_.valid_every);

@@ -3,6 +3,9 @@
 // and columns, and per-head blocks of a larger matrix as attention uses them.
 #include "kernels/gemm.h"
 
+#include "kernels/compute_type.h"
+#include "kernels/quantize.h"
+
 #include "../test_util.h"
 #ifdef TANDEM_HAVE_ONEDNN
 #include "kernels/gemm_onednn.h"
@@ -118,6 +121,41 @@ TEST(Gemm, RejectsMismatchedShapes) {
   EXPECT_THROW(gemm(a, Trans::No, b, Trans::No, c), Error);
   EXPECT_THROW(gemm_ref(a, Trans::No, b, Trans::No, c), Error);
   EXPECT_THROW(gemm_eigen(a, Trans::No, b, Trans::No, c), Error);
+}
+
+// train.precision: bf16: large products take bf16 operands (fp32 sums), held
+// to the plain loops on the same rounded operands; small ones stay fp32.
+TEST(Gemm, Bf16PrecisionMatchesRoundedReference) {
+  if (!compute_type_unsupported_reason(ComputeType::BFloat16).empty()) GTEST_SKIP() << "no bf16 here";
+  set_gemm_precision(GemmPrecision::BFloat16);
+  for (const auto& c : {GemmCase{Trans::No, Trans::No, 1.f, 0.f}, GemmCase{Trans::No, Trans::Yes, 0.5f, 0.f},
+                        GemmCase{Trans::Yes, Trans::No, 1.f, 1.f}, GemmCase{Trans::Yes, Trans::Yes, 2.f, 0.5f}}) {
+    const int m = 130, k = 67, n = 150;  // 1.3M multiply-adds: the oneDNN path
+    const Matrix a = c.ta == Trans::No ? test::random_matrix(m, k, 1) : test::random_matrix(k, m, 1);
+    const Matrix b = c.tb == Trans::No ? test::random_matrix(k, n, 2) : test::random_matrix(n, k, 2);
+    Matrix fast = test::random_matrix(m, n, 3), rounded = fast, exact = fast;
+    gemm(a, c.ta, b, c.tb, fast, c.alpha, c.beta);
+    gemm_bf16_ref(a, c.ta, b, c.tb, rounded, c.alpha, c.beta);
+    gemm_ref(a, c.ta, b, c.tb, exact, c.alpha, c.beta);
+    test::expect_close(fast, rounded, 1e-4, 1e-4, "bf16 gemm vs rounded reference");
+    // bf16 really is in use: the exact fp32 product differs by bf16's rounding.
+    EXPECT_GT((fast - exact).cwiseAbs().maxCoeff(), 1e-4);
+    test::expect_close(fast, exact, 0.2, 0.02, "bf16 gemm vs fp32 (67 products of 2^-9 rounding)");
+  }
+  // Below the oneDNN threshold products stay fp32.
+  const Matrix a = test::random_matrix(8, 16, 4), b = test::random_matrix(16, 8, 5);
+  Matrix small(8, 8), ref(8, 8);
+  gemm(a, Trans::No, b, Trans::No, small);
+  gemm_ref(a, Trans::No, b, Trans::No, ref);
+  test::expect_close(small, ref, 1e-5, 1e-5, "small product in fp32");
+  set_gemm_precision(GemmPrecision::Float32);
+}
+
+TEST(Gemm, BulkBf16ConversionMatchesScalar) {
+  const Matrix x = test::random_matrix(1, 37, 6, 100.f);  // 16-wide body and a tail
+  std::vector<uint16_t> bulk(37);
+  to_bfloat16(x.data(), 37, bulk.data());
+  for (int i = 0; i < 37; ++i) EXPECT_EQ(bulk[i], to_bfloat16(x(0, i))) << i;
 }
 
 }  // namespace
