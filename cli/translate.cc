@@ -2,6 +2,7 @@
 // line per input line, in input order, decoded in length-sorted batches.
 // --alignment appends Moses-style word alignments; --attention writes the
 // cross-attention weights of every line to HDF5 (layout in docs/model_file.md).
+#include <cstdio>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -61,6 +62,10 @@ int run_translate(int argc, char** argv) {
       "decoding step attended to most (last decoder layer, mean over heads)")(
       "attention", po::value<std::string>(),
       "write each line's cross-attention weights (target x source pieces) to this HDF5 file")(
+      "draft-model", po::value<std::string>(),
+      "speculative decoding: a small model with the same target vocabulary proposes tokens that "
+      "this model verifies in one pass; the output is this model's greedy output (needs --beam 1)")(
+      "draft-tokens", po::value<int>()->default_value(4), "tokens the draft model proposes per round")(
       "workers", po::value<int>()->default_value(0),
       "batches decoded at the same time, one thread each (0 = one per --threads; 1 = one batch "
       "at a time on all threads: the lowest latency per sentence)");
@@ -87,6 +92,22 @@ int run_translate(int argc, char** argv) {
   TANDEM_CHECK(workers >= 0 && workers <= kMaxThreads)
       << "--workers must be between 0 and " << kMaxThreads << ", got " << workers;
   translator.set_workers(workers == 0 ? num_threads() : workers);
+  LoadedModel draft;
+  if (vm.count("draft-model")) {
+    const std::string path = vm["draft-model"].as<std::string>();
+    draft = load_for_decoding(path);
+    auto target_vocab = [](const ModelFileMeta& meta) { return meta.joint_vocab || meta.vocab_tgt.empty() ? meta.vocab_src : meta.vocab_tgt; };
+    TANDEM_CHECK(target_vocab(draft.meta) == target_vocab(m.meta))
+        << path << ": the draft model's target vocabulary differs from the model's (speculative "
+        << "decoding compares token ids: train the draft with the same vocabulary)";
+    TANDEM_CHECK(m.decode.search.beam == 1 && !vm.count("sampling") && m.decode.search.nbest == 1)
+        << "--draft-model: speculative decoding is greedy: add --beam 1 (no --sampling, no --nbest)";
+    TANDEM_CHECK(!m.decode.search.record_attention) << "--draft-model: no --alignment or --attention";
+    const int k = vm["draft-tokens"].as<int>();
+    TANDEM_CHECK(k >= 1 && k <= 64) << "--draft-tokens must be between 1 and 64, got " << k;
+    apply_compute_type(vm, *draft.model, draft.meta.compute_type);
+    translator.set_draft(draft.model.get(), k);
+  }
   long long tokens = 0;
   const auto results = translator.translate(
       lines,
@@ -96,6 +117,15 @@ int run_translate(int argc, char** argv) {
       },
       [](const std::string& message) { std::cerr << "tandem translate: warning: " << message << "\n"; });
   progress.finish(static_cast<long long>(lines.size()), tokens);
+  if (draft.model) {
+    const SpeculativeStats& s = translator.speculative_stats();
+    std::fprintf(stderr,
+                 "speculative decoding: %lld of %lld drafted tokens accepted (%.1f%%); %.2f tokens per "
+                 "pass of the model (%lld passes for %lld tokens)\n",
+                 s.accepted, s.proposed, s.proposed ? 100.0 * s.accepted / s.proposed : 0.0,
+                 s.main_passes ? static_cast<double>(s.output_tokens) / s.main_passes : 0.0,
+                 s.main_passes, s.output_tokens);
+  }
 
   const bool nbest = vm.count("nbest") > 0;
   write_output(vm["output"].as<std::string>(), [&](std::ostream& out) {

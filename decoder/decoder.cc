@@ -92,6 +92,15 @@ void Decoder::step(const Ids& tokens, DecoderState& state, Matrix& hidden,
   ++state.step;
 }
 
+void Decoder::rewind(DecoderState& state, int steps) const {
+  TANDEM_CHECK(steps >= 0 && steps <= state.step)
+      << "decoder rewind to step " << steps << " of " << state.step;
+  TANDEM_CHECK(config_.sliding_window == 0 || state.step <= config_.sliding_window)
+      << "decoder rewind: the sliding-window cache has wrapped";
+  for (auto& layer : state.layers) layer.self.len = steps;
+  state.step = steps;
+}
+
 void Decoder::reorder(DecoderState& state, const std::vector<int>& parents) {
   const int filled = state.step;
   // The first child of each parent takes the parent's buffer as it is (a

@@ -37,6 +37,10 @@ class Decoder {
   void init(Rng& rng);
   void forward(const Ids& tgt_in, const SeqShape& tgt, const Matrix& memory, const SeqShape& src,
                Matrix& hidden, Cache* cache, Rng* rng) const;
+  // Back to the state after `steps` steps: later self-attention entries are
+  // dropped (overwritten by the next steps). Not with a sliding window whose
+  // ring has wrapped.
+  void rewind(DecoderState& state, int steps) const;
   // dmemory is overwritten with the gradient for the encoder memory.
   void backward(const Matrix& dhidden, Cache& c, const Ids& tgt_in, const SeqShape& tgt,
                 const SeqShape& src, Matrix& dmemory);

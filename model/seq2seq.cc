@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/error.h"
 #include "core/profile.h"
 #include "core/rng.h"
 #include "kernels/gemm.h"
@@ -127,6 +128,22 @@ void Seq2Seq::decode_step(const Ids& last_tokens, DecoderState& state, Matrix& l
   if (out_table_->packed) out_table_->packed->multiply(hidden, logits);
   else gemm(hidden, Trans::No, out_table_->value, Trans::Yes, logits);
 }
+
+void Seq2Seq::score_prefix(const Matrix& memory, const SeqShape& src, const Ids& tokens, int last,
+                           Matrix& logits) const {
+  const int n = static_cast<int>(tokens.size());
+  TANDEM_CHECK(src.batch == 1 && last >= 1 && last <= n)
+      << "score_prefix: one sentence and 1.." << n << " positions, got " << src.batch << " and " << last;
+  const SeqShape tgt{1, n, {n}};
+  Matrix hidden;
+  decoder_->forward(tokens, tgt, memory, src, hidden, nullptr, nullptr);
+  const auto rows = hidden.bottomRows(last);
+  logits.resize(last, out_table_->value.rows());
+  if (out_table_->packed) out_table_->packed->multiply(rows, logits);
+  else gemm(rows, Trans::No, out_table_->value, Trans::Yes, logits);
+}
+
+void Seq2Seq::rewind_decoding(DecoderState& state, int steps) const { decoder_->rewind(state, steps); }
 
 void Seq2Seq::set_compute_type(ComputeType type) {
   auto prepare = [type](Param& p) {

@@ -63,6 +63,14 @@ class Seq2Seq {
   void set_compute_type(ComputeType type);
   ComputeType compute_type() const { return compute_type_; }
 
+  // The logits of the last `last` positions of one target prefix (`tokens`
+  // starts with BOS), decoded in one causal pass over the whole prefix against
+  // one sentence's encoder memory: what speculative decoding verifies drafts with.
+  void score_prefix(const Matrix& memory, const SeqShape& src, const Ids& tokens, int last,
+                    Matrix& logits) const;
+  // Forgets the decoding steps after the first `steps` (every row).
+  void rewind_decoding(DecoderState& state, int steps) const;
+
   void zero_grad();
   const ParamList& params() const { return params_; }
   // Names that refer to a tensor listed under another name (tied embeddings):

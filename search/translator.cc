@@ -88,9 +88,12 @@ std::vector<std::vector<TextHypothesis>> Translator::translate(
         sources.push_back(segments[i].ids);
         keys.push_back(static_cast<uint64_t>(i));
       }
-      auto result = decode_batch(model_, sources, options_, ids, keys);
+      SpeculativeStats speculative;
+      auto result = draft_ ? speculative_greedy(model_, *draft_, sources, options_, ids, draft_tokens_, &speculative)
+                           : decode_batch(model_, sources, options_, ids, keys);
 #pragma omp critical(tandem_translate_results)
       {
+        speculative_stats_.add(speculative);
         for (size_t j = 0; j < batch.size(); ++j) {
           if (!result[j].empty()) stats.output_tokens += static_cast<long long>(result[j][0].tokens.size()) + 1;
           outputs[batch[j]] = std::move(result[j]);

@@ -11,6 +11,7 @@
 
 #include "model/seq2seq.h"
 #include "search/beam_search.h"
+#include "search/speculative.h"
 #include "tokenizer/tokenizer.h"
 
 namespace tandem {
@@ -49,6 +50,10 @@ class Translator {
   // inter_threads); 1 = one batch at a time using all threads. Output is in
   // input order either way.
   void set_workers(int workers) { workers_ = workers; }
+  // Speculative greedy decoding with `draft` proposing `tokens` at a time
+  // (search/speculative.h); null = plain decoding. Counts go to stats().
+  void set_draft(const Seq2Seq* draft, int tokens) { draft_ = draft, draft_tokens_ = tokens; }
+  const SpeculativeStats& speculative_stats() const { return speculative_stats_; }
 
   // One n-best list per line (size 1 for split lines and empty lines).
   std::vector<std::vector<TextHypothesis>> translate(const std::vector<std::string>& lines,
@@ -71,6 +76,9 @@ class Translator {
   int batch_tokens_;
   int batch_sentences_;
   int workers_ = 1;
+  const Seq2Seq* draft_ = nullptr;
+  int draft_tokens_ = 0;
+  mutable SpeculativeStats speculative_stats_;
 };
 
 }  // namespace tandem
