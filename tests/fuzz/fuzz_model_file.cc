@@ -6,16 +6,19 @@
 // array of strings, a parameter replaced by a dataset of fuzzed rank and
 // dimensions (up to 2^64 elements claimed; HDF5 allocates lazily) or of the
 // wrong type, a missing parameter, a soft link that points at itself, a
-// vocabulary blob that is not a SentencePiece model, a bad format_version.
+// vocabulary blob that is not a SentencePiece model, a bad format_version;
+// each program is applied to a float32 file and to an int8 export.
 #include <hdf5.h>
 
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <fstream>
 #include <iterator>
 
 #include "../model/tiny_model.h"
 #include "fuzz_harness.h"
+#include "core/error.h"
 #include "io/hdf5.h"
 #include "io/model_file.h"
 #include "tokenizer/tokenizer.h"
@@ -36,23 +39,28 @@ struct Base {
   std::vector<std::string> datasets;
 };
 
-const Base& base_model() {
-  static const Base base = [] {
-    Base b;
-    tandem::Seq2Seq model(tandem::test::tiny_config(tandem::NormPlacement::Pre, tandem::TieEmbeddings::None,
-                                                    tandem::Activation::Relu));
-    model.init(1);
-    tandem::ModelFileMeta meta;
-    meta.vocab_src = "not a sentencepiece model";
-    const std::string path = fuzz_temp_path("-base.h5");
-    tandem::save_model(path, model, meta);
-    std::ifstream in(path, std::ios::binary);
-    b.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    b.datasets = tandem::H5File::open_read(path).datasets_under("/params");
-    for (auto& n : b.datasets) n = "/params/" + n;
-    return b;
-  }();
-  return base;
+Base make_base(bool int8) {
+  Base b;
+  tandem::Seq2Seq model(tandem::test::tiny_config(tandem::NormPlacement::Pre, tandem::TieEmbeddings::None,
+                                                  tandem::Activation::Relu));
+  model.init(1);
+  if (int8) model.set_compute_type(tandem::ComputeType::Int8);  // an exported int8 file
+  tandem::ModelFileMeta meta;
+  meta.vocab_src = "not a sentencepiece model";
+  const std::string path = fuzz_temp_path(int8 ? "-base8.h5" : "-base.h5");
+  tandem::save_model(path, model, meta);
+  std::ifstream in(path, std::ios::binary);
+  b.bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  b.datasets = tandem::H5File::open_read(path).datasets_under("/params");
+  for (auto& n : b.datasets) n = "/params/" + n;
+  return b;
+}
+
+// A float32 model file and an int8 export of it (its datasets include the
+// weight_scale ones, which the edits then target too).
+const Base& base_model(bool int8) {
+  static const Base base = make_base(false), base8 = make_base(true);
+  return int8 ? base8 : base;
 }
 
 class Program {
@@ -158,17 +166,26 @@ void apply(hid_t f, Program& prog, const std::vector<std::string>& datasets) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const Base& base = base_model();
   static const std::string path = fuzz_temp_path(".h5");
-  write_file(path, base.bytes);
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
-  if (f < 0) return 0;
-  Program prog(data, size);
-  apply(f, prog, base.datasets);
-  H5Fclose(f);
-  tandem::ModelFileMeta meta;
-  auto model = tandem::load_model(path, &meta);
-  if (!meta.vocab_src.empty()) tandem::Tokenizer(meta.vocab_src, path + ": /vocab/src");
+  // The same edits on both files; a rejected one is an error, never a crash.
+  std::exception_ptr rejected;
+  for (const bool int8 : {false, true}) {
+    const Base& base = base_model(int8);
+    write_file(path, base.bytes);
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    if (f < 0) return 0;
+    Program prog(data, size);
+    apply(f, prog, base.datasets);
+    H5Fclose(f);
+    try {
+      tandem::ModelFileMeta meta;
+      auto model = tandem::load_model(path, &meta);
+      if (!meta.vocab_src.empty()) tandem::Tokenizer(meta.vocab_src, path + ": /vocab/src");
+    } catch (const tandem::Error&) {
+      if (!rejected) rejected = std::current_exception();  // reported after both passes
+    }
+  }
+  if (rejected) std::rethrow_exception(rejected);
   return 0;
 }
