@@ -49,7 +49,9 @@ CheckResult score(const std::vector<std::string>& hyps, const std::vector<std::s
 
 Check run_check(const LoadedModel& original, const Seq2Seq& exported, const std::string& source,
                 const std::string& reference) {
-  Check c{source, reference};
+  Check c;
+  c.source = source;
+  c.reference = reference;
   const auto lines = read_lines(source);
   const auto refs = read_lines(reference);
   TANDEM_CHECK(lines.size() == refs.size())

@@ -13,6 +13,10 @@
 namespace tandem {
 namespace {
 
+// Positions each hypothesis's self-attention cache holds before it first grows
+// (most Multi30k outputs are shorter; longer ones double it).
+constexpr int kFirstCacheChunk = 16;
+
 std::atomic<AttentionImpl> g_impl{AttentionImpl::Auto};
 
 }  // namespace
@@ -258,11 +262,12 @@ void MultiHeadAttention::step_self(const Matrix& x, SelfKV& kv, int capacity, Ma
   }
   if (kv.k.size() != static_cast<size_t>(rows)) {
     TANDEM_CHECK(t == 0) << "attention cache has " << kv.k.size() << " rows, step has " << rows;
-    const int slots = options_.window > 0 ? std::min(capacity, options_.window) : capacity;
-    kv.k.assign(rows, Matrix(slots, kv_heads_ * dh));
-    kv.v.assign(rows, Matrix(slots, kv_heads_ * dh));
+    kv.slots = options_.window > 0 ? std::min(capacity, options_.window) : capacity;
+    const int first_chunk = std::min(kv.slots, kFirstCacheChunk);
+    kv.k.assign(rows, Matrix(first_chunk, kv_heads_ * dh));
+    kv.v.assign(rows, Matrix(first_chunk, kv_heads_ * dh));
   }
-  const int slots = static_cast<int>(kv.k[0].rows());
+  const int slots = kv.slots;
   TANDEM_CHECK(options_.window > 0 || t < slots)
       << "decoder cache capacity " << slots << " exceeded";
   // A window keeps a ring of the last `slots` positions: slot s holds position
@@ -279,6 +284,11 @@ void MultiHeadAttention::step_self(const Matrix& x, SelfKV& kv, int capacity, Ma
   Matrix context(rows, heads * dh);
 #pragma omp parallel for schedule(static) if (rows >= kMinParallelDecodeRows)
   for (int r = 0; r < rows; ++r) {
+    if (kv.k[r].rows() <= slot) {  // the next chunk: double, up to the slots
+      const Eigen::Index grown = std::min<Eigen::Index>(slots, std::max<Eigen::Index>(2 * kv.k[r].rows(), slot + 1));
+      kv.k[r].conservativeResize(grown, Eigen::NoChange);
+      kv.v[r].conservativeResize(grown, Eigen::NoChange);
+    }
     kv.k[r].row(slot) = k.row(r);
     kv.v[r].row(slot) = v.row(r);
     attend_row(q.row(r).data(), kv.k[r], kv.v[r], n, heads, group, dh, scale_,

@@ -288,8 +288,9 @@ Recipe load_recipe(const std::string& path, const RecipeOverrides& overrides) {
   resolve(r.valid.tgt, "valid.tgt");
   resolve(r.test.src, "test.src");
   resolve(r.test.tgt, "test.tgt");
-  if (!r.vocab.model.empty())
+  if (!r.vocab.model.empty()) {
     TANDEM_CHECK(file_exists(r.vocab.model)) << path << ": vocab.model: " << r.vocab.model << ": no such file";
+  }
 
   YAML::Emitter out;
   root["data_root"] = r.data_root;

@@ -87,6 +87,36 @@ TEST_P(VariantKvCacheTest, IncrementalEqualsFullForward) {
   EXPECT_EQ(cached.cols(), kv * model.config().d_model / model.config().heads);
 }
 
+// The cache grows in chunks as steps need it, not to the output limit up front,
+// and keeps every filled position across growth (the parity test above covers
+// the values).
+TEST(KvCache, GrowsWithTheStepsNotTheLimit) {
+  Seq2Seq model(test::tiny_config(NormPlacement::Pre, TieEmbeddings::None, Activation::Relu));
+  model.init(6);
+  const Ids src{3, 4, 5, 2};
+  const SeqShape shape{1, 4, {4}};
+  Matrix memory, logits;
+  model.encode(src, shape, memory);
+  DecoderState state;
+  model.start_decoding(memory, shape, 60, state);
+  Ids tokens{1};
+  for (int t = 0; t < 41; ++t) tokens.push_back(3 + t % 9);
+  Matrix incremental(41, model.config().tgt_vocab_size);
+  for (int t = 0; t < 41; ++t) {
+    model.decode_step({tokens[t]}, state, logits);
+    incremental.row(t) = logits.row(0);
+    if (t == 0) {
+      EXPECT_LT(state.layers[0].self.k[0].rows(), 60) << "allocated up front";
+    }
+  }
+  EXPECT_GE(state.layers[0].self.k[0].rows(), 41);
+  EXPECT_LE(state.layers[0].self.k[0].rows(), 60);
+  // Every step, across the growths, equals one full causal pass.
+  Matrix full;
+  model.score_prefix(memory, shape, Ids(tokens.begin(), tokens.begin() + 41), 41, full);
+  test::expect_close(incremental, full, 1e-4, 1e-4, "grown cache vs full pass");
+}
+
 INSTANTIATE_TEST_SUITE_P(Variants, VariantKvCacheTest,
                          ::testing::ValuesIn(test::tiny_variant_names()),
                          [](const auto& info) { return info.param; });

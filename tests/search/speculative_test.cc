@@ -64,7 +64,9 @@ TEST(Speculative, EqualsGreedyWhateverTheDraft) {
     EXPECT_EQ(self.accepted, self.proposed) << "k=" << k;
     EXPECT_LT(weak.accepted, weak.proposed) << "k=" << k;
     // With k >= 2 and full acceptance, a pass yields more than one token.
-    if (k >= 2) EXPECT_GT(self.output_tokens, self.main_passes) << "k=" << k;
+    if (k >= 2) {
+      EXPECT_GT(self.output_tokens, self.main_passes) << "k=" << k;
+    }
   }
 }
 

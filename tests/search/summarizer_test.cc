@@ -40,7 +40,9 @@ TEST(Batching, EveryIndexOnceWithinBudget) {
       ++seen[i];
       longest = std::max(longest, lengths[i]);
     }
-    if (b.size() > 1) EXPECT_LE(longest * static_cast<int>(b.size()), 12);
+    if (b.size() > 1) {
+      EXPECT_LE(longest * static_cast<int>(b.size()), 12);
+    }
   }
   for (int s : seen) EXPECT_EQ(s, 1);
 }
