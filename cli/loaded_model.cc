@@ -4,6 +4,10 @@
 
 namespace tandem::cli {
 
+const std::string& target_vocab_bytes(const ModelFileMeta& meta) {
+  return meta.vocab_tgt.empty() ? meta.vocab_src : meta.vocab_tgt;
+}
+
 LoadedModel load_for_decoding(const std::string& path) {
   LoadedModel m;
   m.model = load_model(path, &m.meta);
@@ -11,8 +15,7 @@ LoadedModel load_for_decoding(const std::string& path) {
       << path << ": /vocab/src is empty: this model has no vocabulary to tokenize text "
       << "(make one with `tandem vocab` and `tandem init --vocab`, or train with `tandem train`)";
   m.source = std::make_unique<Tokenizer>(m.meta.vocab_src, path + ": /vocab/src");
-  const std::string& tgt = m.meta.vocab_tgt.empty() ? m.meta.vocab_src : m.meta.vocab_tgt;
-  m.target = std::make_unique<Tokenizer>(tgt, path + ": /vocab/tgt");
+  m.target = std::make_unique<Tokenizer>(target_vocab_bytes(m.meta), path + ": /vocab/tgt");
   m.decode = decode_config_from_document(m.meta.config_yaml, path + ": /config");
   return m;
 }

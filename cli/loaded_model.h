@@ -18,6 +18,9 @@ struct LoadedModel {
   ModelFileMeta meta;
 };
 
+// The target vocabulary's SentencePiece bytes (the source ones when joint).
+const std::string& target_vocab_bytes(const ModelFileMeta& meta);
+
 // Fails with one line naming the file when it lacks a vocabulary.
 LoadedModel load_for_decoding(const std::string& path);
 

@@ -96,8 +96,7 @@ int run_translate(int argc, char** argv) {
   if (vm.count("draft-model")) {
     const std::string path = vm["draft-model"].as<std::string>();
     draft = load_for_decoding(path);
-    auto target_vocab = [](const ModelFileMeta& meta) { return meta.joint_vocab || meta.vocab_tgt.empty() ? meta.vocab_src : meta.vocab_tgt; };
-    TANDEM_CHECK(target_vocab(draft.meta) == target_vocab(m.meta))
+    TANDEM_CHECK(target_vocab_bytes(draft.meta) == target_vocab_bytes(m.meta))
         << path << ": the draft model's target vocabulary differs from the model's (speculative "
         << "decoding compares token ids: train the draft with the same vocabulary)";
     TANDEM_CHECK(m.decode.search.beam == 1 && !vm.count("sampling") && m.decode.search.nbest == 1)

@@ -182,24 +182,33 @@ std::string H5File::read_bytes(const std::string& name) const {
   return bytes;
 }
 
-void H5File::write_floats(const std::string& name, const std::vector<hsize_t>& dims,
-                          const float* data) const {
+void H5File::write_array(const std::string& name, const std::vector<hsize_t>& dims,
+                         hid_t file_type, hid_t mem_type, const void* data) const {
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
   Handle lcpl(link_props(), H5Pclose);
-  Handle ds(H5Dcreate2(id_, name.c_str(), H5T_IEEE_F32LE, space.get(), lcpl.get(), H5P_DEFAULT,
+  Handle ds(H5Dcreate2(id_, name.c_str(), file_type, space.get(), lcpl.get(), H5P_DEFAULT,
                        H5P_DEFAULT),
             H5Dclose);
   TANDEM_CHECK(ds.ok()) << path_ << ": cannot create dataset " << name;
-  TANDEM_CHECK(H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0)
+  TANDEM_CHECK(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0)
       << path_ << ": cannot write " << name;
 }
 
-void H5File::read_floats(const std::string& name, const std::vector<hsize_t>& want,
-                         float* data) const {
+void H5File::check_dims(const std::string& name, const std::vector<hsize_t>& want) const {
   const auto got = dims(name);
   TANDEM_CHECK(got) << path_ << ": missing dataset " << name;
   TANDEM_CHECK(*got == want) << path_ << ": " << name << ": shape " << format_dims(*got)
                              << ", expected " << format_dims(want);
+}
+
+void H5File::write_floats(const std::string& name, const std::vector<hsize_t>& dims,
+                          const float* data) const {
+  write_array(name, dims, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, data);
+}
+
+void H5File::read_floats(const std::string& name, const std::vector<hsize_t>& want,
+                         float* data) const {
+  check_dims(name, want);
   Handle ds(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), H5Dclose);
   Handle type(H5Dget_type(ds.get()), H5Tclose);
   TANDEM_CHECK(H5Tget_class(type.get()) == H5T_FLOAT)
@@ -210,14 +219,7 @@ void H5File::read_floats(const std::string& name, const std::vector<hsize_t>& wa
 
 void H5File::write_int8s(const std::string& name, const std::vector<hsize_t>& dims,
                          const int8_t* data) const {
-  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
-  Handle lcpl(link_props(), H5Pclose);
-  Handle ds(H5Dcreate2(id_, name.c_str(), H5T_STD_I8LE, space.get(), lcpl.get(), H5P_DEFAULT,
-                       H5P_DEFAULT),
-            H5Dclose);
-  TANDEM_CHECK(ds.ok()) << path_ << ": cannot create dataset " << name;
-  TANDEM_CHECK(H5Dwrite(ds.get(), H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0)
-      << path_ << ": cannot write " << name;
+  write_array(name, dims, H5T_STD_I8LE, H5T_NATIVE_INT8, data);
 }
 
 bool H5File::is_int8(const std::string& name) const {
@@ -231,10 +233,7 @@ bool H5File::is_int8(const std::string& name) const {
 
 void H5File::read_int8s(const std::string& name, const std::vector<hsize_t>& want,
                         int8_t* data) const {
-  const auto got = dims(name);
-  TANDEM_CHECK(got) << path_ << ": missing dataset " << name;
-  TANDEM_CHECK(*got == want) << path_ << ": " << name << ": shape " << format_dims(*got)
-                             << ", expected " << format_dims(want);
+  check_dims(name, want);
   TANDEM_CHECK(is_int8(name)) << path_ << ": " << name << ": expected int8 data";
   Handle ds(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), H5Dclose);
   TANDEM_CHECK(H5Dread(ds.get(), H5T_NATIVE_INT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0)

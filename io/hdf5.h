@@ -54,6 +54,11 @@ class H5File {
  private:
   H5File(hid_t id, std::string path) : id_(id), path_(std::move(path)) {}
   hid_t link_props() const;
+  // An n-dimensional dataset of `file_type` filled from `data` (`mem_type`).
+  void write_array(const std::string& name, const std::vector<hsize_t>& dims, hid_t file_type,
+                   hid_t mem_type, const void* data) const;
+  // Fails naming the dataset unless it exists with exactly `want` dims.
+  void check_dims(const std::string& name, const std::vector<hsize_t>& want) const;
 
   hid_t id_;
   std::string path_;

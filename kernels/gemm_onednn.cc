@@ -81,9 +81,7 @@ void run(const Operand& a, Trans ta, const Operand& b, Trans tb, BlockRef c, mem
   thread_local PrimitiveCache primitives;
   onednn::Context& ctx = onednn::context();
   const memory::dim m = c.rows(), n = c.cols();
-  // A bf16 multiply-add costs about half an fp32 one.
-  const double macs = static_cast<double>(m) * n * k * (bf16 ? 0.5 : 1.0);
-  const int threads = onednn::threads_for(macs);
+  const int threads = onednn::threads_for(static_cast<double>(m) * n * k, onednn::mac_cost(false, bf16));
   const onednn::ScopedThreads scoped(threads);
   const Key key{threads, ta == Trans::Yes, tb == Trans::Yes, alpha, beta, bf16};
   auto it = primitives.find(key);
@@ -112,7 +110,7 @@ void gemm_onednn_bf16(ConstBlockRef a, Trans ta, ConstBlockRef b, Trans tb, Bloc
                       float alpha, float beta) {
   thread_local std::vector<uint16_t> a16, b16;
   const memory::dim k = ta == Trans::No ? a.cols() : a.rows();
-  const int threads = onednn::threads_for(0.5 * static_cast<double>(c.rows()) * c.cols() * k);
+  const int threads = onednn::threads_for(static_cast<double>(c.rows()) * c.cols() * k, onednn::mac_cost(false, true));
   run(rounded_to_bf16(a, a16, threads), ta, rounded_to_bf16(b, b16, threads), tb, c, k, alpha, beta, true);
 }
 

@@ -26,8 +26,12 @@ inline Context& context() {
 // ran at 66 GFLOP/s on one thread and 30-58 on two; 128x256x256 gains from two).
 constexpr double kSmallMacs = 4.0 * (1 << 20);
 
-inline int threads_for(double macs) {
-  return omp_in_parallel() || macs < kSmallMacs ? 1 : omp_get_max_threads();
+// `cost` is a multiply-add's cost relative to fp32: an int8 one costs about a
+// quarter (VNNI), a bf16 one half, so the product worth a second thread is
+// that much larger.
+inline double mac_cost(bool int8, bool bf16) { return int8 ? 0.25 : bf16 ? 0.5 : 1.0; }
+inline int threads_for(double macs, double cost = 1.0) {
+  return omp_in_parallel() || cost * macs < kSmallMacs ? 1 : omp_get_max_threads();
 }
 
 // Sets the calling thread's OpenMP team size for one product, then restores it.

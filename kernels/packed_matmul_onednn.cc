@@ -18,12 +18,7 @@ using dnnl::memory;
 using DataType = memory::data_type;
 
 DataType operand_type(ComputeType type) {
-  switch (type) {
-    case ComputeType::Int8: return DataType::s8;
-    case ComputeType::BFloat16: return DataType::bf16;
-    case ComputeType::Float32: break;
-  }
-  return DataType::f32;
+  return type == ComputeType::Int8 ? DataType::s8 : DataType::bf16;
 }
 
 DataType result_type(ComputeType type) {
@@ -53,7 +48,7 @@ struct Key {
 struct Staging {
   std::vector<int8_t> s8;
   std::vector<uint16_t> bf16;
-  std::vector<float> f32, row_scales, result;
+  std::vector<float> row_scales, result;
   std::vector<int32_t> s32;
 };
 
@@ -72,6 +67,7 @@ struct PackedMatmul::State {
 
 PackedMatmul::PackedMatmul(ComputeType type, Eigen::Index out, Eigen::Index in, const void* weight)
     : state_(std::make_unique<State>()) {
+  TANDEM_CHECK(type != ComputeType::Float32) << "float32 weights are not packed";
   State& s = *state_;
   s.type = type;
   s.out = out;
@@ -102,10 +98,8 @@ void PackedMatmul::multiply(ConstBlockRef x, BlockRef y, const float* column_sca
                             const float* bias) const {
   const State& s = *state_;
   const memory::dim m = x.rows(), rows = bucket_rows(m), in = s.in, out = s.out;
-  // An int8 multiply-add costs about a quarter of an fp32 one (bf16 a half),
-  // so the product that is worth a second thread is that much larger.
-  const double cost = s.type == ComputeType::Int8 ? 0.25 : s.type == ComputeType::BFloat16 ? 0.5 : 1.0;
-  const int threads = threads_for(cost * static_cast<double>(rows) * in * out);
+  const int threads = threads_for(static_cast<double>(rows) * in * out,
+                                  mac_cost(s.type == ComputeType::Int8, s.type == ComputeType::BFloat16));
   const ScopedThreads scoped(threads);
   Context& ctx = context();
   thread_local std::map<Key, dnnl::matmul> primitives;
@@ -123,34 +117,20 @@ void PackedMatmul::multiply(ConstBlockRef x, BlockRef y, const float* column_sca
 
   // Operands in the primitive's type, padded to `rows` with zero rows.
   void* src = nullptr;
-  switch (s.type) {
-    case ComputeType::Int8: {
-      st.s8.resize(static_cast<size_t>(rows * in));
-      std::fill(st.s8.begin() + m * in, st.s8.end(), int8_t{0});
-      st.row_scales.resize(static_cast<size_t>(rows));
+  if (s.type == ComputeType::Int8) {
+    st.s8.resize(static_cast<size_t>(rows * in));
+    std::fill(st.s8.begin() + m * in, st.s8.end(), int8_t{0});
+    st.row_scales.resize(static_cast<size_t>(rows));
 #pragma omp parallel for if (threads > 1)
-      for (memory::dim r = 0; r < m; ++r)
-        st.row_scales[r] = quantize_row(x.row(r).data(), in, st.s8.data() + r * in);
-      src = st.s8.data();
-      break;
-    }
-    case ComputeType::BFloat16: {
-      st.bf16.resize(static_cast<size_t>(rows * in));
-      std::fill(st.bf16.begin() + m * in, st.bf16.end(), uint16_t{0});
+    for (memory::dim r = 0; r < m; ++r)
+      st.row_scales[r] = quantize_row(x.row(r).data(), in, st.s8.data() + r * in);
+    src = st.s8.data();
+  } else {
+    st.bf16.resize(static_cast<size_t>(rows * in));
+    std::fill(st.bf16.begin() + m * in, st.bf16.end(), uint16_t{0});
 #pragma omp parallel for if (threads > 1)
-      for (memory::dim r = 0; r < m; ++r)
-        to_bfloat16(x.row(r).data(), in, st.bf16.data() + r * in);
-      src = st.bf16.data();
-      break;
-    }
-    case ComputeType::Float32: {
-      st.f32.resize(static_cast<size_t>(rows * in));
-      std::fill(st.f32.begin() + m * in, st.f32.end(), 0.f);
-      for (memory::dim r = 0; r < m; ++r)
-        std::memcpy(st.f32.data() + r * in, x.row(r).data(), sizeof(float) * in);
-      src = st.f32.data();
-      break;
-    }
+    for (memory::dim r = 0; r < m; ++r) to_bfloat16(x.row(r).data(), in, st.bf16.data() + r * in);
+    src = st.bf16.data();
   }
   // Results straight into y when it has the primitive's shape and strides.
   const bool direct = s.type != ComputeType::Int8 && rows == m && y.outerStride() == out;

@@ -1,8 +1,8 @@
 // kernels/packed_matmul_onednn.h: the oneDNN side of PackedWeight (built only
 // with TANDEM_HAVE_ONEDNN). The weight is reordered once into the layout
 // oneDNN's blocked kernel (brgemm) picks for it; a primitive per row-count
-// bucket and thread count reads it. Operands arrive converted: int8 rows with
-// per-row scales, bf16 rows, or fp32 rows.
+// bucket and thread count reads it; x is quantized (int8, per row) or rounded
+// (bf16) here.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +16,7 @@ namespace tandem::onednn {
 class PackedMatmul {
  public:
   // `weight` points at [out, in] row-major values of `type`'s storage type
-  // (int8_t, uint16_t bf16 bits, or float).
+  // (int8_t, or uint16_t bf16 bits); float32 is an error.
   PackedMatmul(ComputeType type, Eigen::Index out, Eigen::Index in, const void* weight);
   ~PackedMatmul();
   PackedMatmul(const PackedMatmul&) = delete;

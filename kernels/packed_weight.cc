@@ -20,8 +20,7 @@ PackedWeight::PackedWeight(ConstBlockRef weight, ComputeType type)
         for (Eigen::Index c = 0; c < in_; ++c) bf16_[r * in_ + c] = to_bfloat16(weight(r, c));
       break;
     case ComputeType::Float32:
-      f32_ = weight;
-      break;
+      TANDEM_FAIL() << "float32 weights are multiplied by gemm, not packed";
   }
   pack();
 }
@@ -40,9 +39,8 @@ PackedWeight::~PackedWeight() = default;
 void PackedWeight::pack() {
 #ifdef TANDEM_HAVE_ONEDNN
   if (out_ == 0 || in_ == 0) return;
-  const void* plain = type_ == ComputeType::Int8       ? static_cast<const void*>(int8_.values.data())
-                      : type_ == ComputeType::BFloat16 ? static_cast<const void*>(bf16_.data())
-                                                       : static_cast<const void*>(f32_.data());
+  const void* plain = type_ == ComputeType::Int8 ? static_cast<const void*>(int8_.values.data())
+                                                 : static_cast<const void*>(bf16_.data());
   packed_ = std::make_unique<onednn::PackedMatmul>(type_, out_, in_, plain);
 #endif
 }
@@ -66,17 +64,11 @@ void PackedWeight::multiply(ConstBlockRef x, BlockRef y, const float* bias) cons
 }
 
 Matrix PackedWeight::effective_weight() const {
-  switch (type_) {
-    case ComputeType::Int8: return dequantize_rows(int8_);
-    case ComputeType::BFloat16: {
-      Matrix w(out_, in_);
-      for (Eigen::Index r = 0; r < out_; ++r)
-        for (Eigen::Index c = 0; c < in_; ++c) w(r, c) = from_bfloat16(bf16_[r * in_ + c]);
-      return w;
-    }
-    case ComputeType::Float32: break;
-  }
-  return f32_;
+  if (type_ == ComputeType::Int8) return dequantize_rows(int8_);
+  Matrix w(out_, in_);
+  for (Eigen::Index r = 0; r < out_; ++r)
+    for (Eigen::Index c = 0; c < in_; ++c) w(r, c) = from_bfloat16(bf16_[r * in_ + c]);
+  return w;
 }
 
 void PackedWeight::multiply_ref(ConstBlockRef x, BlockRef y, const float* bias) const {
@@ -95,14 +87,12 @@ void PackedWeight::multiply_ref(ConstBlockRef x, BlockRef y, const float* bias) 
     }
     return;
   }
-  const Matrix w = effective_weight();
+  const Matrix w = effective_weight();  // bf16: rounded operands, fp32 sums
   for (Eigen::Index r = 0; r < m; ++r) {
     for (Eigen::Index j = 0; j < out_; ++j) {
       double sum = 0;
-      for (Eigen::Index k = 0; k < in_; ++k) {
-        const float xv = type_ == ComputeType::BFloat16 ? from_bfloat16(to_bfloat16(x(r, k))) : x(r, k);
-        sum += static_cast<double>(xv) * w(j, k);
-      }
+      for (Eigen::Index k = 0; k < in_; ++k)
+        sum += static_cast<double>(from_bfloat16(to_bfloat16(x(r, k)))) * w(j, k);
       y(r, j) = static_cast<float>(sum) + (bias ? bias[j] : 0.f);
     }
   }

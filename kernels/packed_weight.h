@@ -1,7 +1,9 @@
 // kernels/packed_weight.h: a weight matrix W [out, in] prepared once for the
-// many products y = x W^T of decoding: rounded or quantized to its compute type
+// many products y = x W^T of decoding: quantized to int8 or rounded to bf16
 // (kernels/compute_type.h) and, with oneDNN, reordered into the blocked layout
 // its GEMM kernel reads, so no step re-packs or re-converts the weights.
+// float32 weights are not packed: through the same blocked kernel they decoded
+// no faster than `gemm` on a whole file, and would be a second copy.
 // `multiply` is the fast path; `multiply_ref` does the same arithmetic in plain
 // loops (int32 sums for int8, bf16-rounded operands for bfloat16) and is what
 // tests hold the fast path to.
@@ -23,7 +25,8 @@ class PackedMatmul;  // kernels/packed_matmul_onednn.h
 
 class PackedWeight {
  public:
-  // Converts `weight` [out, in] to `type` (int8: one scale per output row).
+  // Converts `weight` [out, in] to `type`, int8 (one scale per output row) or
+  // bfloat16; float32 is an error.
   PackedWeight(ConstBlockRef weight, ComputeType type);
   // An int8 weight as a model file stores it; values and scales are kept exactly.
   explicit PackedWeight(QuantizedRows weight);
@@ -51,7 +54,6 @@ class PackedWeight {
   Eigen::Index out_ = 0, in_ = 0;
   QuantizedRows int8_;          // int8: [out, in] and a scale per row
   std::vector<uint16_t> bf16_;  // bfloat16: [out, in] row-major
-  Matrix f32_;                  // float32
   std::unique_ptr<onednn::PackedMatmul> packed_;  // the backend's copy in its layout
 };
 

@@ -8,11 +8,17 @@
 namespace tandem {
 namespace {
 
-// Feeds the draft every token of `sequence` (BOS first) it has not consumed
-// yet; returns the log-probabilities for the token after the last one.
-void catch_up(const Seq2Seq& draft, DecoderState& state, const Ids& sequence, Matrix& logits) {
-  while (state.step < static_cast<int>(sequence.size()))
-    draft.decode_step({sequence[state.step]}, state, logits);
+// Feeds the draft every token of `sequence` then `proposal` it has not
+// consumed yet; returns the log-probabilities for the token after the last one.
+void catch_up(const Seq2Seq& draft, DecoderState& state, const Ids& sequence, const Ids& proposal,
+              Matrix& logits) {
+  const int known = static_cast<int>(sequence.size());
+  const int total = known + static_cast<int>(proposal.size());
+  Ids token(1);
+  while (state.step < total) {
+    token[0] = state.step < known ? sequence[state.step] : proposal[state.step - known];
+    draft.decode_step(token, state, logits);
+  }
   log_softmax_row(logits.data(), static_cast<int>(logits.cols()));
 }
 
@@ -31,31 +37,31 @@ Hypothesis decode_one(const Seq2Seq& model, const Seq2Seq& draft, const Ids& sou
 
   Ids sequence{ids.bos};  // BOS + output so far
   Ids output;             // output so far (no BOS), for the constraints
+  Ids proposal;           // this round's draft tokens
   double log_prob = 0;
   while (true) {
     // 1. The draft proposes up to k tokens (fewer near the output limit or at EOS).
-    Ids proposal;
-    Ids guess = output;
-    const int room = max_len - 1 - static_cast<int>(output.size());  // tokens before the forced EOS
+    proposal.clear();
+    const size_t output_before = output.size();
+    const int room = max_len - 1 - static_cast<int>(output_before);  // tokens before the forced EOS
     while (static_cast<int>(proposal.size()) < std::min(k, room)) {
-      Ids draft_sequence = sequence;
-      draft_sequence.insert(draft_sequence.end(), proposal.begin(), proposal.end());
-      catch_up(draft, draft_state, draft_sequence, draft_logits);
+      catch_up(draft, draft_state, sequence, proposal, draft_logits);
       float* row = draft_logits.data();
-      apply_constraints(row, vocab, guess, max_len, o, ids);
+      apply_constraints(row, vocab, output, max_len, o, ids);  // output + proposal so far
       const int t = argmax_token(row, vocab, ids.eos);
       proposal.push_back(t);
-      guess.push_back(t);
+      output.push_back(t);
       if (t == ids.eos) break;
     }
+    output.resize(output_before);
     // 2. The main model scores every proposed position (and one more) in one pass.
-    Ids scored = sequence;
-    scored.insert(scored.end(), proposal.begin(), proposal.end());
+    const size_t consumed_before = sequence.size();
+    sequence.insert(sequence.end(), proposal.begin(), proposal.end());
     const int positions = static_cast<int>(proposal.size()) + 1;
-    model.score_prefix(memory, shape, scored, positions, logits);
+    model.score_prefix(memory, shape, sequence, positions, logits);
+    sequence.resize(consumed_before);
     ++st.main_passes;
     st.proposed += static_cast<long long>(proposal.size());
-    const size_t consumed_before = sequence.size();
     bool done = false;
     for (int j = 0; j < positions; ++j) {
       float* row = logits.row(j).data();
