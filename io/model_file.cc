@@ -21,6 +21,23 @@ std::string now_utc() {
   return buf;
 }
 
+// The config decides how much a model allocates; a small file with a large
+// config (damaged, or hostile) is refused before that allocation, not after.
+void check_file_holds_the_config(const H5File& file, const ModelConfig& config) {
+  double stored = 0;
+  for (const auto& name : file.datasets_under("/params")) {
+    const auto dims = file.dims("/params/" + name);
+    if (!dims) continue;
+    double values = 1;
+    for (hsize_t d : *dims) values *= static_cast<double>(d);
+    stored += values;
+  }
+  const double needed = config.parameter_lower_bound();
+  TANDEM_CHECK(stored >= needed)
+      << file.path() << ": /params holds " << static_cast<int64_t>(stored)
+      << " values, but the model in /config needs at least " << static_cast<int64_t>(needed);
+}
+
 std::vector<hsize_t> to_dims(const std::vector<int>& shape) {
   return std::vector<hsize_t>(shape.begin(), shape.end());
 }
@@ -152,6 +169,7 @@ std::unique_ptr<Seq2Seq> load_model(const std::string& path, ModelFileMeta* meta
   ModelFileMeta meta = read_model_meta(file);
   const ModelConfig config = model_config_from_document(meta.config_yaml, path + ": /config");
   config.validate(path + ": /config");
+  check_file_holds_the_config(file, config);
   auto model = std::make_unique<Seq2Seq>(config);
   load_params(file, *model);
   if (meta.compute_type == ComputeType::Int8) model->set_compute_type(ComputeType::Int8);

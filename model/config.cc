@@ -1,5 +1,6 @@
 #include "model/config.h"
 
+#include <algorithm>
 #include <climits>
 #include <fstream>
 #include <sstream>
@@ -83,6 +84,14 @@ double ModelConfig::parameter_estimate() const {
   const double embeddings = (static_cast<double>(src_vocab_size) + 2.0 * tgt_vocab_size) * d;
   return encoder_layers * (attention + ffn + norms) +
          decoder_layers * (2 * attention + ffn + norms) + tables + embeddings;
+}
+
+double ModelConfig::parameter_lower_bound() const {
+  const double d = d_model, f = ffn_dim, kv = d / heads * kv_head_count();
+  const double attention = d * d * 2 + d * kv * 2;
+  const double ffn = 2 * d * f;
+  const double embeddings = static_cast<double>(std::max(src_vocab_size, tgt_vocab_size)) * d;
+  return encoder_layers * (attention + ffn) + decoder_layers * (2 * attention + ffn) + embeddings;
 }
 
 StackConfig ModelConfig::encoder_stack() const { return stack(*this, encoder_layers); }

@@ -52,6 +52,10 @@ struct ModelConfig {
   // configs cannot overflow: checked against the machine's memory before
   // anything is allocated.
   double parameter_estimate() const;
+  // A lower bound of the same: only the weight matrices every layer has and
+  // one embedding table (all tied). A file must hold at least this many values
+  // before a model is allocated from its config.
+  double parameter_lower_bound() const;
   StackConfig encoder_stack() const;
   StackConfig decoder_stack() const;
   // Throws when fields do not fit together (e.g. d_model % heads != 0).

@@ -251,6 +251,32 @@ TEST(ModelFile, ConfigAsStringArrayIsAnError) {
   std::remove(path.c_str());
 }
 
+// A file whose /config asks for a model far larger than the values it holds
+// is refused before that model is allocated.
+TEST(ModelFile, ConfigLargerThanTheStoredValuesIsRefused) {
+  Seq2Seq model(test::tiny_config(NormPlacement::Pre, TieEmbeddings::None, Activation::Relu));
+  ModelConfig big = model.config();
+  big.d_model = 4096;
+  big.heads = 16;
+  big.ffn_dim = 16384;
+  big.encoder_layers = big.decoder_layers = 12;
+  ModelFileMeta meta;
+  meta.config_yaml = config_document(big);
+  const std::string path = temp_path("config_big");
+  save_model(path, model, meta);
+  const std::string message = error_of([&] { load_model(path); });
+  EXPECT_EQ(message.find(path + ": /params holds "), 0u) << message;
+  EXPECT_NE(message.find(" values, but the model in /config needs at least "), std::string::npos)
+      << message;
+  // The lower bound never refuses a real file: every tying of a tiny model loads.
+  for (auto tie : {TieEmbeddings::None, TieEmbeddings::Decoder, TieEmbeddings::All}) {
+    Seq2Seq m(test::tiny_config(NormPlacement::Post, tie, Activation::Relu));
+    save_model(path, m, {});
+    EXPECT_NO_THROW(load_model(path));
+  }
+  std::remove(path.c_str());
+}
+
 // A config whose parameters would not fit in memory is refused before any
 // allocation, with both sizes in the message.
 TEST(ModelFile, ConfigTooLargeForTheMachineIsRefused) {
