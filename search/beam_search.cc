@@ -1,5 +1,6 @@
 #include "search/beam_search.h"
 
+#include "search/step_loop.h"
 #include "search/step_rules.h"
 
 #include <algorithm>
@@ -29,11 +30,6 @@ struct SentenceSearch {
   std::vector<Hypothesis> finished;
   bool done = false;
 };
-
-void log_softmax_rows(Matrix& logits) {
-#pragma omp parallel for schedule(static)
-  for (Eigen::Index r = 0; r < logits.rows(); ++r) log_softmax_row(logits.row(r).data(), static_cast<int>(logits.cols()));
-}
 
 bool better(const Hypothesis& a, const Hypothesis& b) { return a.score > b.score; }
 
@@ -96,7 +92,6 @@ int sample_token(const float* logits, int vocab, const SearchOptions& o, float u
   return cand[keep - 1].second;
 }
 
-// The best token of a row; NaN never wins, and a row with nothing allowed ends.
 struct Prepared {
   Matrix memory;
   SeqShape shape;
@@ -132,133 +127,123 @@ Prepared encode_sources(const Seq2Seq& model, const std::vector<Ids>& sources,
 }
 
 // Beam 1: argmax (or a sample) per row; a row finishes at EOS and leaves.
-std::vector<std::vector<Hypothesis>> greedy(const Seq2Seq& model, const std::vector<Ids>& sources,
-                                            const SearchOptions& o, const SpecialIds& ids,
-                                            const std::vector<uint64_t>& keys) {
-  const int n = static_cast<int>(sources.size());
-  Prepared p = encode_sources(model, sources, o, ids);
-  DecoderState state;
-  model.start_decoding(p.memory, p.shape, p.capacity, state);
-  std::vector<std::vector<Hypothesis>> results(n);
-  std::vector<int> sentence(n);
-  std::vector<OpenHypothesis> open(n);
-  for (int b = 0; b < n; ++b) sentence[b] = b;
-  Ids last(n, ids.bos);
-  Matrix logits;
-  std::vector<Eigen::VectorXf> weights;
-  auto* record = o.record_attention ? &weights : nullptr;
-  const bool sampling = o.sampling != Sampling::None;
-  while (!sentence.empty()) {
-    model.decode_step(last, state, logits, record);
-    Matrix raw = sampling ? logits : Matrix();
-    log_softmax_rows(logits);
-    const int vocab = static_cast<int>(logits.cols());
-    std::vector<int> keep;
-    for (int r = 0; r < static_cast<int>(sentence.size()); ++r) {
-      float* row = logits.row(r).data();
-      apply_constraints(row, vocab, open[r].tokens, p.max_len[sentence[r]], o, ids);
-      int token;
-      if (sampling) {
-        float* raw_row = raw.row(r).data();
-        for (int v = 0; v < vocab; ++v)
-          if (row[v] == kNegInf) raw_row[v] = kNegInf;
-        const uint64_t key = keys.empty() ? sentence[r] : keys[sentence[r]];
-        const float u = Rng(o.seed, key).next().uniform(state.step);
-        token = sample_token(raw_row, vocab, o, u, ids.eos);
-      } else {
-        token = argmax_token(row, vocab, ids.eos);
-      }
-      open[r].log_prob += row[token];
-      if (record) open[r].attention.push_back(std::move(weights[r]));
-      if (token == ids.eos) {
-        results[sentence[r]].push_back(finish(open[r].tokens, open[r].log_prob, o.length_penalty,
-                                              std::move(open[r].attention)));
-      } else {
-        open[r].tokens.push_back(token);
-        keep.push_back(r);
-      }
-    }
-    if (static_cast<int>(keep.size()) != static_cast<int>(sentence.size())) {
-      Decoder::reorder(state, keep);
-      std::vector<int> next_sentence;
-      std::vector<OpenHypothesis> next_open;
-      for (int r : keep) {
-        next_sentence.push_back(sentence[r]);
-        next_open.push_back(std::move(open[r]));
-      }
-      sentence.swap(next_sentence);
-      open.swap(next_open);
-    }
-    last.clear();
-    for (const auto& h : open) last.push_back(h.tokens.back());
+class GreedySearch {
+ public:
+  GreedySearch(const SearchOptions& o, const SpecialIds& ids, const Prepared& p,
+               const std::vector<uint64_t>& keys, int sentences)
+      : o_(o), ids_(ids), max_len_(p.max_len), keys_(keys), results_(sentences),
+        sentence_(sentences), open_(sentences) {
+    for (int b = 0; b < sentences; ++b) sentence_[b] = b;
   }
-  return results;
-}
 
-std::vector<std::vector<Hypothesis>> beam(const Seq2Seq& model, const std::vector<Ids>& sources,
-                                          const SearchOptions& o, const SpecialIds& ids) {
-  const int n = static_cast<int>(sources.size()), k = o.beam;
-  Prepared p = encode_sources(model, sources, o, ids);
-  DecoderState state;
-  model.start_decoding(p.memory, p.shape, p.capacity, state);
-  std::vector<SentenceSearch> searches(n);
-  for (int b = 0; b < n; ++b) {
-    searches[b].index = b;
-    searches[b].max_len = p.max_len[b];
-    searches[b].open.resize(1);  // BOS only; grows to k after the first step
-  }
-  const float final_lp_alpha = o.length_penalty;
-  Ids last(n, ids.bos);
-  Matrix logits;
-  std::vector<Candidate> cands;
-  std::vector<Eigen::VectorXf> weights;
-  auto* record = o.record_attention ? &weights : nullptr;
-  // The parent's attention history plus this step's row (record_attention only).
-  auto history = [&](const OpenHypothesis& parent, int row) {
-    if (!record) return std::vector<Eigen::VectorXf>();
-    std::vector<Eigen::VectorXf> a(parent.attention);
-    a.push_back(weights[row]);
-    return a;
-  };
-  std::vector<std::pair<const SentenceSearch*, int>> row_of;  // decoder row -> (search, hypothesis)
-  std::vector<std::vector<std::pair<float, int>>> tops;
-  while (true) {
-    model.decode_step(last, state, logits, record);
-    const int vocab = static_cast<int>(logits.cols());
-    row_of.clear();
-    for (const auto& s : searches)
-      if (!s.done)
-        for (int i = 0; i < static_cast<int>(s.open.size()); ++i) row_of.emplace_back(&s, i);
-    // Rows are independent: log-softmax, constraints and the best 2k tokens of
-    // each row run in parallel (serial, they were a third of a step).
-    tops.resize(row_of.size());
-#pragma omp parallel for schedule(dynamic, 4) if (row_of.size() >= kMinParallelDecodeRows)
-    for (int r = 0; r < static_cast<int>(row_of.size()); ++r) {
-      float* lp = logits.row(r).data();
-      log_softmax_row(lp, vocab);
-      const auto& [search, i] = row_of[r];
-      apply_constraints(lp, vocab, search->open[i].tokens, search->max_len, o, ids);
-      top_tokens(lp, vocab, 2 * k, tops[r]);
+  void start_step(int rows) { chosen_.resize(rows); }
+
+  void score_row(int r, float* logp, int vocab, int step) {
+    apply_constraints(logp, vocab, open_[r].tokens, max_len_[sentence_[r]], o_, ids_);
+    if (o_.sampling == Sampling::None) {
+      chosen_[r] = argmax_token(logp, vocab, ids_.eos);
+      return;
     }
-    std::vector<int> parents;
-    last.clear();
+    // softmax(logp / T) is softmax(logits / T): the row's shift cancels.
+    const uint64_t key = keys_.empty() ? sentence_[r] : keys_[sentence_[r]];
+    const float u = Rng(o_.seed, key).next().uniform(step);
+    chosen_[r] = sample_token(logp, vocab, o_, u, ids_.eos);
+  }
+
+  void advance(const Matrix& logp, std::vector<Eigen::VectorXf>& attention,
+               std::vector<int>& parents, Ids& next_tokens) {
+    for (int r = 0; r < static_cast<int>(sentence_.size()); ++r) {
+      const int token = chosen_[r];
+      OpenHypothesis& h = open_[r];
+      h.log_prob += logp(r, token);
+      if (o_.record_attention) h.attention.push_back(std::move(attention[r]));
+      if (token == ids_.eos) {
+        results_[sentence_[r]].push_back(
+            finish(h.tokens, h.log_prob, o_.length_penalty, std::move(h.attention)));
+      } else {
+        h.tokens.push_back(token);
+        parents.push_back(r);
+      }
+    }
+    for (size_t i = 0; i < parents.size(); ++i) {  // compact: rows only move down
+      sentence_[i] = sentence_[parents[i]];
+      if (static_cast<int>(i) != parents[i]) open_[i] = std::move(open_[parents[i]]);
+    }
+    sentence_.resize(parents.size());
+    open_.resize(parents.size());
+    for (const auto& h : open_) next_tokens.push_back(h.tokens.back());
+  }
+
+  std::vector<std::vector<Hypothesis>> results() { return std::move(results_); }
+
+ private:
+  const SearchOptions& o_;
+  const SpecialIds& ids_;
+  const std::vector<int>& max_len_;
+  const std::vector<uint64_t>& keys_;
+  std::vector<std::vector<Hypothesis>> results_;
+  std::vector<int> sentence_;          // decoder row -> sentence
+  std::vector<OpenHypothesis> open_;   // decoder row -> its hypothesis
+  std::vector<int> chosen_;            // decoder row -> this step's token
+};
+
+// Beam k: each sentence keeps its k best open hypotheses (consecutive decoder
+// rows) and its finished ones, until no open one can beat the nbest finished.
+class BeamSearch {
+ public:
+  BeamSearch(const SearchOptions& o, const SpecialIds& ids, const Prepared& p, int sentences)
+      : o_(o), ids_(ids), searches_(sentences) {
+    for (int b = 0; b < sentences; ++b) {
+      searches_[b].index = b;
+      searches_[b].max_len = p.max_len[b];
+      searches_[b].open.resize(1);  // BOS only; grows to k after the first step
+    }
+  }
+
+  void start_step(int rows) {
+    row_of_.clear();
+    for (const auto& s : searches_)
+      if (!s.done)
+        for (int i = 0; i < static_cast<int>(s.open.size()); ++i) row_of_.emplace_back(&s, i);
+    TANDEM_CHECK(static_cast<int>(row_of_.size()) == rows) << "beam search: rows out of step";
+    tops_.resize(rows);
+  }
+
+  // The best 2k tokens of the row: enough for k open hypotheses even if k end.
+  void score_row(int r, float* logp, int vocab, int /*step*/) {
+    const auto& [search, i] = row_of_[r];
+    apply_constraints(logp, vocab, search->open[i].tokens, search->max_len, o_, ids_);
+    top_tokens(logp, vocab, 2 * o_.beam, tops_[r]);
+  }
+
+  void advance(const Matrix& /*logp*/, const std::vector<Eigen::VectorXf>& attention,
+               std::vector<int>& parents, Ids& next_tokens) {
+    const int k = o_.beam;
+    // The parent's attention history plus this step's row (record_attention only).
+    auto history = [&](const OpenHypothesis& parent, int row) {
+      if (!o_.record_attention) return std::vector<Eigen::VectorXf>();
+      std::vector<Eigen::VectorXf> a(parent.attention);
+      a.push_back(attention[row]);
+      return a;
+    };
     int row = 0;
-    for (auto& s : searches) {
+    for (auto& s : searches_) {
       if (s.done) continue;
       const int rows = static_cast<int>(s.open.size());
-      cands.clear();
+      cands_.clear();
       for (int i = 0; i < rows; ++i)
-        for (const auto& [l, v] : tops[row + i])
-          cands.push_back({static_cast<float>(s.open[i].log_prob + l), i, v});
-      std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
+        for (const auto& [l, v] : tops_[row + i])
+          cands_.push_back({static_cast<float>(s.open[i].log_prob + l), i, v});
+      std::sort(cands_.begin(), cands_.end(), [](const Candidate& a, const Candidate& b) {
         return a.score > b.score || (a.score == b.score && (a.row < b.row || (a.row == b.row && a.token < b.token)));
       });
-      if (cands.size() > static_cast<size_t>(2 * k)) cands.resize(2 * k);
+      if (cands_.size() > static_cast<size_t>(2 * k)) cands_.resize(2 * k);
       std::vector<OpenHypothesis> next;
-      for (const auto& c : cands) {
+      const size_t first_parent = parents.size();
+      for (const auto& c : cands_) {
         const OpenHypothesis& parent = s.open[c.row];
-        if (c.token == ids.eos) {
-          s.finished.push_back(finish(parent.tokens, c.score, final_lp_alpha,
+        if (c.token == ids_.eos) {
+          s.finished.push_back(finish(parent.tokens, c.score, o_.length_penalty,
                                       history(parent, row + c.row)));
         } else if (static_cast<int>(next.size()) < k) {
           OpenHypothesis h{parent.tokens, c.score, history(parent, row + c.row)};
@@ -268,33 +253,62 @@ std::vector<std::vector<Hypothesis>> beam(const Seq2Seq& model, const std::vecto
         }
       }
       row += rows;
-      // Done when nbest are finished and no open hypothesis can still beat them.
-      std::sort(s.finished.begin(), s.finished.end(), better);
-      bool done = next.empty();
-      if (!done && static_cast<int>(s.finished.size()) >= o.nbest) {
-        double best_open = -std::numeric_limits<double>::infinity();
-        for (const auto& h : next) best_open = std::max(best_open, h.log_prob);
-        const double bound = best_open / length_penalty(final_lp_alpha, s.max_len);
-        done = s.finished[o.nbest - 1].score >= bound;
-      }
-      if (done) {
+      if (finished_beyond_reach(s, next)) {
         s.done = true;
-        parents.resize(parents.size() - next.size());
+        parents.resize(first_parent);
         s.open.clear();
       } else {
-        for (const auto& h : next) last.push_back(h.tokens.back());
+        for (const auto& h : next) next_tokens.push_back(h.tokens.back());
         s.open = std::move(next);
       }
     }
-    if (parents.empty()) break;
-    Decoder::reorder(state, parents);
   }
-  std::vector<std::vector<Hypothesis>> results(n);
-  for (auto& s : searches) {
-    if (static_cast<int>(s.finished.size()) > o.nbest) s.finished.resize(o.nbest);
-    results[s.index] = std::move(s.finished);
+
+  std::vector<std::vector<Hypothesis>> results() {
+    std::vector<std::vector<Hypothesis>> out(searches_.size());
+    for (auto& s : searches_) {
+      if (static_cast<int>(s.finished.size()) > o_.nbest) s.finished.resize(o_.nbest);
+      out[s.index] = std::move(s.finished);
+    }
+    return out;
   }
-  return results;
+
+ private:
+  // Done when nbest are finished and no open hypothesis can still beat them.
+  bool finished_beyond_reach(SentenceSearch& s, const std::vector<OpenHypothesis>& next) const {
+    std::sort(s.finished.begin(), s.finished.end(), better);
+    if (next.empty()) return true;
+    if (static_cast<int>(s.finished.size()) < o_.nbest) return false;
+    double best_open = -std::numeric_limits<double>::infinity();
+    for (const auto& h : next) best_open = std::max(best_open, h.log_prob);
+    const double bound = best_open / length_penalty(o_.length_penalty, s.max_len);
+    return s.finished[o_.nbest - 1].score >= bound;
+  }
+
+  const SearchOptions& o_;
+  const SpecialIds& ids_;
+  std::vector<SentenceSearch> searches_;
+  std::vector<std::pair<const SentenceSearch*, int>> row_of_;  // decoder row -> (search, hypothesis)
+  std::vector<std::vector<std::pair<float, int>>> tops_;       // decoder row -> best tokens
+  std::vector<Candidate> cands_;
+};
+
+std::vector<std::vector<Hypothesis>> search(const Seq2Seq& model, const std::vector<Ids>& sources,
+                                            const SearchOptions& o, const SpecialIds& ids,
+                                            const std::vector<uint64_t>& keys) {
+  const int n = static_cast<int>(sources.size());
+  Prepared p = encode_sources(model, sources, o, ids);
+  DecoderState state;
+  model.start_decoding(p.memory, p.shape, p.capacity, state);
+  const Ids bos(n, ids.bos);
+  if (o.beam == 1) {
+    GreedySearch greedy(o, ids, p, keys, n);
+    run_step_loop(model, state, bos, o.record_attention, greedy);
+    return greedy.results();
+  }
+  BeamSearch beam(o, ids, p, n);
+  run_step_loop(model, state, bos, o.record_attention, beam);
+  return beam.results();
 }
 
 }  // namespace
@@ -326,8 +340,7 @@ std::vector<std::vector<Hypothesis>> decode_batch(const Seq2Seq& model,
       << "sampling draws one hypothesis per sentence: use --beam 1";
   TANDEM_CHECK(keys.empty() || keys.size() == sources.size()) << "decode: sentence keys mismatch";
   if (sources.empty()) return {};
-  if (o.beam == 1) return greedy(model, sources, o, ids, keys);
-  return beam(model, sources, o, ids);
+  return search(model, sources, o, ids, keys);
 }
 
 }  // namespace tandem
