@@ -86,13 +86,24 @@ class Model:
             x = self.sub(x, p + "/final_layer_norm", lambda a: self.ffn(a, p))
         return self.ln(x, "encoder/layer_norm") if self.c["norm"] == "pre" else x
 
-    def start(self, memory):
+    def start(self, memory, capacity):
+        # Keys/values preallocated for every step (written in place, attended
+        # over their filled prefix); the self-attention projections fused into
+        # one [3d, d] product per layer.
         cache = []
+        rows, dh = memory.shape[0], self.d // self.h
         for i in range(self.c["decoder_layers"]):
-            p = f"decoder/layers/{i}/encoder_attn"
-            cache.append({"k": None, "v": None,
-                          "ck": self.heads(self.lin(memory, p + "/k_proj")),
-                          "cv": self.heads(self.lin(memory, p + "/v_proj"))})
+            p = f"decoder/layers/{i}"
+            if p + "/qkv" not in self.p:
+                names = [p + f"/self_attn/{x}_proj" for x in "qkv"]
+                self.p[p + "/qkv/weight"] = torch.cat([self.p[n + "/weight"] for n in names])
+                if names[0] + "/bias" in self.p:
+                    self.p[p + "/qkv/bias"] = torch.cat([self.p[n + "/bias"] for n in names])
+                self.p[p + "/qkv"] = True
+            cache.append({"k": torch.empty(rows, self.h, capacity, dh),
+                          "v": torch.empty(rows, self.h, capacity, dh),
+                          "ck": self.heads(self.lin(memory, p + "/encoder_attn/k_proj")),
+                          "cv": self.heads(self.lin(memory, p + "/encoder_attn/v_proj"))})
         return cache
 
     def step(self, tokens, t, cache, src_mask):
@@ -100,10 +111,11 @@ class Model:
         for i, c in enumerate(cache):
             p = f"decoder/layers/{i}"
             def sa(a):
-                k, v = self.heads(self.lin(a, p + "/self_attn/k_proj")), self.heads(self.lin(a, p + "/self_attn/v_proj"))
-                c["k"] = k if c["k"] is None else torch.cat([c["k"], k], 2)
-                c["v"] = v if c["v"] is None else torch.cat([c["v"], v], 2)
-                return self.lin(self.attend(self.heads(self.lin(a, p + "/self_attn/q_proj")), c["k"], c["v"]), p + "/self_attn/out_proj")
+                q, k, v = self.lin(a, p + "/qkv").split(self.d, -1)
+                c["k"][:, :, t] = self.heads(k)[:, :, 0]
+                c["v"][:, :, t] = self.heads(v)[:, :, 0]
+                return self.lin(self.attend(self.heads(q), c["k"][:, :, : t + 1], c["v"][:, :, : t + 1]),
+                                p + "/self_attn/out_proj")
             def ca(a):
                 return self.lin(self.attend(self.heads(self.lin(a, p + "/encoder_attn/q_proj")), c["ck"], c["cv"],
                                             src_mask[:, None, None, :]), p + "/encoder_attn/out_proj")
@@ -125,7 +137,7 @@ def decode(model, batch, beam, out_len, pad, bos, eos):
     # Beams as rows: sentence i owns rows i*beam .. i*beam+beam-1.
     memory = memory.repeat_interleave(beam, 0)
     mask = mask.repeat_interleave(beam, 0)
-    cache = model.start(memory)
+    cache = model.start(memory, out_len + 1)
     scores = torch.zeros(n, beam)
     scores[:, 1:] = float("-inf")  # start from one live hypothesis per sentence
     tokens = torch.full((n * beam,), bos)
@@ -143,9 +155,11 @@ def decode(model, batch, beam, out_len, pad, bos, eos):
         scores, idx = cand.topk(beam, dim=1)
         parent = (idx // vocab) + torch.arange(n)[:, None] * beam
         tokens = (idx % vocab).view(-1)
-        for c in cache:
-            c["k"] = c["k"][parent.view(-1)]
-            c["v"] = c["v"][parent.view(-1)]
+        if beam > 1:  # only the filled prefix moves
+            rows = parent.view(-1)
+            for c in cache:
+                c["k"][:, :, : t + 1] = c["k"][rows, :, : t + 1]
+                c["v"][:, :, : t + 1] = c["v"][rows, :, : t + 1]
     return n * (out_len + 1)
 
 

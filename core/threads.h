@@ -9,6 +9,10 @@ namespace tandem {
 // Per-row loops of a decoding step run in parallel only from this many rows.
 constexpr int kMinParallelDecodeRows = 8;
 
+// Element-wise loops (dropout masks) split across threads from this many
+// elements: below it a parallel region costs more than the loop.
+constexpr long kMinParallelElements = 1 << 15;
+
 // More threads than this is a mistake, not a machine: each one reserves stack.
 constexpr int kMaxThreads = 512;
 

@@ -15,11 +15,13 @@
 namespace tandem {
 namespace {
 
+#ifdef TANDEM_HAVE_ONEDNN
 // Below this many multiply-adds Eigen's product wins: oneDNN's per-call cost
 // (memory descriptors and objects, ~2-3 us) outweighs its faster kernel
 // (bench_gemm: a 30x64x30 attention block ran at 56 GFLOP/s in Eigen and 37 in
 // oneDNN; at 4x256x1024, 51 against 95).
 constexpr double kEigenMacs = 128.0 * 1024;
+#endif
 
 std::atomic<GemmPrecision> g_precision{GemmPrecision::Float32};
 

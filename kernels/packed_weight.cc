@@ -4,6 +4,10 @@
 
 #ifdef TANDEM_HAVE_ONEDNN
 #include "kernels/packed_matmul_onednn.h"
+#else
+namespace tandem::onednn {
+class PackedMatmul {};  // never made without oneDNN; complete for unique_ptr
+}  // namespace tandem::onednn
 #endif
 
 namespace tandem {

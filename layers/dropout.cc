@@ -1,5 +1,7 @@
 #include "layers/dropout.h"
 
+#include "core/threads.h"
+
 namespace tandem {
 
 void dropout_forward(Matrix& x, float p, Rng* rng, Matrix& mask) {
@@ -11,8 +13,15 @@ void dropout_forward(Matrix& x, float p, Rng* rng, Matrix& mask) {
   const float scale = 1.f / (1.f - p);
   mask.resize(x.rows(), x.cols());
   float* m = mask.data();
-  for (Eigen::Index i = 0; i < mask.size(); ++i) m[i] = stream.uniform(i) < p ? 0.f : scale;
-  x.array() *= mask.array();
+  float* v = x.data();
+  // Element i's draw depends only on i (a counter-based stream), so the mask
+  // is the same whichever thread draws it; mask and product in one pass.
+  const Eigen::Index n = mask.size();
+#pragma omp parallel for schedule(static) if (n >= kMinParallelElements)
+  for (Eigen::Index i = 0; i < n; ++i) {
+    m[i] = stream.uniform(static_cast<uint64_t>(i)) < p ? 0.f : scale;
+    v[i] *= m[i];
+  }
 }
 
 void dropout_backward(Matrix& dy, const Matrix& mask) {

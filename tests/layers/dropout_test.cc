@@ -1,6 +1,7 @@
 #include "layers/dropout.h"
 
 #include "../test_util.h"
+#include "core/threads.h"
 
 namespace tandem {
 namespace {
@@ -31,6 +32,23 @@ TEST(Dropout, SameSeedSameMask) {
   dropout_forward(x1, 0.5f, &a, m1);
   dropout_forward(x2, 0.5f, &b, m2);
   test::expect_close(m1, m2, 0, 0, "mask");
+}
+
+// The mask is drawn in parallel for large tensors: it must not depend on how
+// many threads drew it (resume and reruns are bit-exact across --threads).
+TEST(Dropout, MaskDoesNotDependOnThreadCount) {
+  const int before = num_threads();
+  Matrix masks[2], outputs[2];
+  for (int t = 0; t < 2; ++t) {
+    set_threads(t + 1);
+    Rng rng(11);
+    outputs[t] = test::random_matrix(300, 257, 3);  // > kMinParallelElements, odd width
+    dropout_forward(outputs[t], 0.3f, &rng, masks[t]);
+  }
+  set_threads(before);
+  test::expect_close(masks[1], masks[0], 0, 0, "mask on 2 threads vs 1");
+  test::expect_close(outputs[1], outputs[0], 0, 0, "output on 2 threads vs 1");
+  EXPECT_GT((masks[0].array() == 0).count(), 0);
 }
 
 }  // namespace
