@@ -8,6 +8,7 @@
 #include "core/allocator.h"
 #include "core/error.h"
 #include "core/threads.h"
+#include "train/distributed.h"
 #include "version.h"
 
 namespace {
@@ -41,28 +42,42 @@ void print_usage(std::ostream& out) {
 
 }  // namespace
 
+// One line naming the command (and the rank, in an MPI job); an error on one
+// rank ends the whole job rather than leaving the others in a collective.
+int fail(const char* command, const char* kind, const char* what) {
+  std::cerr << "tandem " << command << ": " << kind;
+  if (tandem::dist::active()) std::cerr << " (rank " << tandem::dist::rank() << ")";
+  std::cerr << ": " << what << "\n";
+  tandem::dist::abort_job(1);
+  return 1;
+}
+
 int main(int argc, char** argv) {
   tandem::reexec_with_passive_omp_wait(argv);
   tandem::keep_freed_memory_for_reuse();
+  tandem::dist::init_if_launched(&argc, &argv);
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {
     print_usage(std::cout);
     return argc < 2 ? 2 : 0;
   }
   if (!std::strcmp(argv[1], "--version")) {
-    std::cout << "tandem " << tandem::kTandemVersion << " (" << tandem::kTandemCommit << ")\n";
+    std::cout << "tandem " << tandem::kTandemVersion << " (" << tandem::kTandemCommit << ")\n"
+              << "data-parallel training: "
+              << (tandem::dist::built_with_mpi() ? "mpi (mpirun -np N tandem train ...)" : "none (built without MPI)")
+              << "\n";
     return 0;
   }
   for (const auto& c : kCommands) {
     if (std::strcmp(argv[1], c.name) != 0) continue;
     try {
-      return c.run(argc - 1, argv + 1);
+      const int code = c.run(argc - 1, argv + 1);
+      tandem::dist::finalize();
+      return code;
     } catch (const tandem::Error& e) {
-      std::cerr << "tandem " << c.name << ": error: " << e.what() << "\n";
-      return 1;
+      return fail(c.name, "error", e.what());
     } catch (const std::exception& e) {
-      std::cerr << "tandem " << c.name << ": internal error: " << e.what() << "\n";
-      return 1;
+      return fail(c.name, "internal error", e.what());
     }
   }
   std::cerr << "tandem: unknown command '" << argv[1] << "' (see tandem --help)\n";

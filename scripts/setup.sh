@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ make cmake pkg-config libeigen3-dev libsentencepiece-dev libyaml-cpp-dev
-          libhdf5-dev libboost-program-options-dev libgtest-dev libdnnl-dev ${TANDEM_EXTRA_PACKAGES:-})
+          libhdf5-dev libboost-program-options-dev libgtest-dev libdnnl-dev libopenmpi-dev openmpi-bin
+          ${TANDEM_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

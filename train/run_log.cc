@@ -54,6 +54,7 @@ void RunLog::open_files(const std::string& dir, long long resume_update) {
 }
 
 void RunLog::train(const TrainRow& r) {
+  if (quiet_) return;
   char line[512];
   std::snprintf(line, sizeof line, "%lld\t%d\t%.4f\t%.2f\t%.3e\t%.3f\t%lld\t%.0f\t%.1f\t%.0f", r.update,
                 r.epoch, r.loss, r.ppl, r.lr, r.grad_norm, r.tgt_tokens, r.tgt_tok_per_s, r.elapsed_s,
@@ -68,6 +69,7 @@ void RunLog::train(const TrainRow& r) {
 }
 
 void RunLog::valid(const ValidRecord& v, double elapsed_s) {
+  if (quiet_) return;
   char line[256];
   std::snprintf(line, sizeof line, "%lld\t%d\t%.4f\t%.2f\t%.2f\t%.2f\t%.1f", v.update, v.epoch, v.loss,
                 v.ppl, v.bleu, v.chrf, elapsed_s);
@@ -78,6 +80,7 @@ void RunLog::valid(const ValidRecord& v, double elapsed_s) {
 }
 
 void RunLog::message(const std::string& text) {
+  if (quiet_) return;
   char stamp[32];
   const std::time_t t = std::time(nullptr);
   std::strftime(stamp, sizeof stamp, "%H:%M:%S", std::localtime(&t));

@@ -29,8 +29,11 @@ class RunLog {
   void train(const TrainRow& row);
   void valid(const ValidRecord& r, double elapsed_s);
   void message(const std::string& text);  // stderr, with a time stamp
+  // Every rank of a distributed job but rank 0 logs nothing.
+  void set_quiet(bool quiet) { quiet_ = quiet; }
 
  private:
+  bool quiet_ = false;
   std::ofstream metrics_, valid_;
 };
 

@@ -26,6 +26,8 @@
 #include "train/averaging.h"
 #include "train/checkpoint.h"
 #include "train/dataset.h"
+#include "train/distributed.h"
+#include "train/gradient_allreduce.h"
 #include "kernels/cross_entropy.h"
 #include "kernels/gemm.h"
 #include "train/optimizer.h"
@@ -86,9 +88,25 @@ class Trainer {
   std::map<std::string, double> run();
 
  private:
+  // The batches of one update (all ranks') and their target tokens.
+  struct UpdateGroup {
+    std::vector<const std::vector<int>*> batches;
+    long long tokens = 0;
+  };
+  struct UpdateSums {
+    double loss = 0, nll = 0;  // over the whole group, every rank
+  };
+
   void setup();
   void print_plan() const;
+  // One update: next_group, forward_backward (this rank's share, then the sums
+  // over ranks), the non-finite policy, clip + lr + Adam + EMA, the log line.
   bool train_one_update();
+  bool next_group(UpdateGroup& g);  // false at max_epochs
+  UpdateSums forward_backward(const UpdateGroup& g);
+  bool skip_if_not_finite(const UpdateSums& sums, double gnorm, long long tokens);
+  double apply_gradients(double gnorm);  // returns the learning rate used
+  void log_update(const UpdateSums& sums, long long tokens, double gnorm, double lr, double seconds);
   // Sets stop_ once max_updates or max_time is reached (also before the first
   // update, so resuming a finished run trains nothing more).
   void check_limits();
@@ -123,13 +141,33 @@ class Trainer {
   // Log-interval accumulators.
   double acc_loss_ = 0, acc_nll_ = 0, acc_gnorm_ = 0, acc_time_ = 0;
   long long acc_tokens_ = 0, acc_updates_ = 0;
+  // Data-parallel jobs (mpirun): gradient sums over the ranks and their cost.
+  GradientAllreduce allreduce_;
+  double allreduce_seconds_ = 0;
+  size_t allreduce_bytes_ = 0;
 };
+
+// Rank 0 trains or loads the vocabulary; the other ranks receive its bytes.
+void share_vocabularies(Vocabularies& v) {
+  if (!dist::active()) return;
+  std::string src = dist::is_root() ? v.source->bytes() : "";
+  std::string tgt = dist::is_root() ? v.target->bytes() : "";
+  bool joint = v.joint;
+  dist::broadcast(src);
+  dist::broadcast(tgt);
+  dist::broadcast(joint);
+  if (dist::is_root()) return;
+  v.source = std::make_unique<Tokenizer>(src, "the source vocabulary of rank 0");
+  v.target = std::make_unique<Tokenizer>(tgt, "the target vocabulary of rank 0");
+  v.joint = joint;
+}
 
 void Trainer::setup() {
   // Before anything is written: a CPU without bf16 is a one-line error.
   set_gemm_precision(t_.precision == "bf16" ? GemmPrecision::BFloat16 : GemmPrecision::Float32);
+  const bool root = dist::is_root();
   make_dirs(ckpt_dir_);
-  if (!options_.dry_run) {
+  if (!options_.dry_run && root) {
     lock_ = std::make_unique<RunLock>(run_dir_);
     // With the lock held, a temporary checkpoint file can only be what a killed
     // run left mid-write: never complete, never renamed; remove it.
@@ -137,6 +175,7 @@ void Trainer::setup() {
   }
   const std::string last = ckpt_dir_ + "/last.h5";
   log_ = std::make_unique<RunLog>();
+  log_->set_quiet(!root);
   auto say = [this](const std::string& m) { log_->message(m); };
   if (!options_.dry_run) say("recipe " + r_.path + " (resolved):\n" + r_.resolved_yaml);
   if (options_.resume) {
@@ -145,7 +184,8 @@ void Trainer::setup() {
     vocab_ = vocabularies_from_meta(meta, last);
     say("resuming from " + last);
   } else {
-    vocab_ = prepare_vocabularies(r_, options_.dry_run ? "" : run_dir_, say);
+    if (root) vocab_ = prepare_vocabularies(r_, options_.dry_run ? "" : run_dir_, say);
+    share_vocabularies(vocab_);
   }
   config_ = r_.model;
   config_.src_vocab_size = vocab_.source->vocab_size();
@@ -183,8 +223,8 @@ void Trainer::setup() {
     last_validated_ = state_.history.empty() ? -1 : state_.history.back().update;
     say("resumed at update " + std::to_string(state_.update) + ", epoch " + std::to_string(state_.epoch + 1));
   }
-  if (!options_.dry_run) log_->open_files(run_dir_, options_.resume ? state_.update : -1);
-  if (!options_.dry_run) {
+  if (!options_.dry_run && root) log_->open_files(run_dir_, options_.resume ? state_.update : -1);
+  if (!options_.dry_run && root) {
     checksums_ = data_checksums(r_);
     meta_ = run_meta(r_, config_, vocab_, checksums_);
   }
@@ -219,8 +259,12 @@ void Trainer::print_plan() const {
               train_.skipped_empty, train_.skipped_long, t_.max_len);
   std::printf("  batches/epoch:    %zu (budget %d tokens, %.0f%% of padded tokens are real)\n", batches_.size(),
               t_.batch_tokens, 100.0 * (train_.src_tokens + train_.tgt_tokens) / std::max<long long>(1, padded));
-  std::printf("  updates/epoch:    %zu (accumulate %d)\n", (batches_.size() + t_.accumulate - 1) / t_.accumulate,
-              t_.accumulate);
+  const int per_update = t_.accumulate * dist::size();
+  std::printf("  updates/epoch:    %zu (accumulate %d x %d rank(s))\n",
+              (batches_.size() + per_update - 1) / per_update, t_.accumulate, dist::size());
+  std::printf("  global batch:     %d batches of <= %d tokens per update (batch_tokens is per batch;\n"
+              "                    each rank takes %d of them)\n",
+              per_update, t_.batch_tokens, t_.accumulate);
   std::printf("  precision:        %s%s\n", t_.precision.c_str(),
               t_.precision == "bf16" ? " (bf16 GEMM inputs; fp32 weights, sums, norms, softmax, loss)" : "");
   std::printf("  limits:           max_epochs %d, max_updates %lld, max_time %s\n", t_.max_epochs,
@@ -236,21 +280,22 @@ double Trainer::eta_seconds(double sec_per_update) const {
   if (t_.max_time > 0) eta = std::min(eta, t_.max_time - state_.elapsed);
   if (t_.max_updates > 0) eta = std::min(eta, (t_.max_updates - state_.update) * sec_per_update);
   if (t_.max_epochs > 0) {
-    const double per_epoch = static_cast<double>(batches_.size()) / t_.accumulate;
+    const double per_update = static_cast<double>(t_.accumulate) * dist::size();
+    const double per_epoch = static_cast<double>(batches_.size()) / per_update;
     const double left = (t_.max_epochs - state_.epoch) * per_epoch -
-                        static_cast<double>(state_.batch_in_epoch) / t_.accumulate;
+                        static_cast<double>(state_.batch_in_epoch) / per_update;
     eta = std::min(eta, left * sec_per_update);
   }
   return std::max(0.0, eta);
 }
 
-bool Trainer::train_one_update() {
-  const auto start = Clock::now();
-  // Gather up to `accumulate` batches of this epoch.
-  std::vector<const std::vector<int>*> group;
-  while (static_cast<int>(group.size()) < t_.accumulate) {
+bool Trainer::next_group(UpdateGroup& g) {
+  // Up to `accumulate` batches of this epoch per rank: the same group on every
+  // rank (one global order); each rank takes every size()-th batch of it.
+  g.batches.clear();
+  while (static_cast<int>(g.batches.size()) < t_.accumulate * dist::size()) {
     if (state_.batch_in_epoch >= static_cast<long long>(batches_.size())) {
-      if (!group.empty()) break;
+      if (!g.batches.empty()) break;
       ++state_.epoch;
       state_.batch_in_epoch = 0;
       if (t_.max_epochs > 0 && state_.epoch >= t_.max_epochs) {
@@ -263,35 +308,55 @@ bool Trainer::train_one_update() {
       order_ = epoch_order(batches_.size(), t_.seed, state_.epoch);
       order_epoch_ = state_.epoch;
     }
-    group.push_back(&batches_[order_[state_.batch_in_epoch++]]);
+    g.batches.push_back(&batches_[order_[state_.batch_in_epoch++]]);
   }
-  long long tokens = 0;
-  for (const auto* b : group)
-    for (int i : *b) tokens += static_cast<long long>(train_.tgt[i].size()) + 1;
+  g.tokens = 0;
+  for (const auto* b : g.batches)
+    for (int i : *b) g.tokens += static_cast<long long>(train_.tgt[i].size()) + 1;
+  return true;
+}
 
+Trainer::UpdateSums Trainer::forward_backward(const UpdateGroup& g) {
   model_->zero_grad();
-  Rng rng(t_.seed ^ 0xD4093D0A5ULL, state_.rng_counter);
-  double loss = 0, nll = 0;
-  for (const auto* b : group) {
-    const Batch batch = gather_batch(train_, *b, config_.pad_id, vocab_.target->bos_id(), vocab_.target->eos_id());
-    const auto s = model_->forward_backward(batch, &rng, t_.label_smoothing, 1.f / static_cast<float>(tokens));
-    loss += s.loss_sum;
-    nll += s.nll_sum;
+  // Rank r draws its dropout from its own streams (rank 0's are those of a
+  // one-process run).
+  const uint64_t rank_key = dist::rank() == 0 ? 0 : Rng(dist::rank()).next().bits(0);
+  Rng rng(t_.seed ^ 0xD4093D0A5ULL ^ rank_key, state_.rng_counter);
+  double sums[2] = {0, 0};  // loss, nll
+  for (size_t i = static_cast<size_t>(dist::rank()); i < g.batches.size(); i += dist::size()) {
+    const Batch batch = gather_batch(train_, *g.batches[i], config_.pad_id, vocab_.target->bos_id(),
+                                     vocab_.target->eos_id());
+    const auto s = model_->forward_backward(batch, &rng, t_.label_smoothing, 1.f / static_cast<float>(g.tokens));
+    sums[0] += s.loss_sum;
+    sums[1] += s.nll_sum;
   }
-  state_.rng_counter = rng.counter();
-  if (options_.after_backward) options_.after_backward(state_.update + 1, model_->params());
-  double gnorm = gradient_norm(model_->params());
-  if (!std::isfinite(loss) || !std::isfinite(gnorm)) {
-    ++state_.nonfinite_in_a_row;
-    log_->message("update " + std::to_string(state_.update + 1) + ": non-finite loss or gradient (loss per token " +
-                  std::to_string(loss / static_cast<double>(tokens)) + ", grad norm " + std::to_string(gnorm) + "); batch skipped");
-    TANDEM_CHECK(state_.nonfinite_in_a_row < 5)
-        << "training diverged: 5 updates in a row with a non-finite loss or gradient (at update "
-        << state_.update << "); the last checkpoint is intact (" << ckpt_dir_ << "/last.h5)";
-    model_->zero_grad();
-    return true;
+  state_.rng_counter = static_cast<uint64_t>(dist::allreduce_max(static_cast<long long>(rng.counter())));
+  if (dist::active()) {  // every rank ends with the group's summed gradient
+    const auto start = Clock::now();
+    dist::allreduce_sum(sums, 2);
+    allreduce_bytes_ = allreduce_.run(model_->params());
+    allreduce_seconds_ += std::chrono::duration<double>(Clock::now() - start).count();
   }
-  state_.nonfinite_in_a_row = 0;
+  return {sums[0], sums[1]};
+}
+
+bool Trainer::skip_if_not_finite(const UpdateSums& sums, double gnorm, long long tokens) {
+  if (std::isfinite(sums.loss) && std::isfinite(gnorm)) {
+    state_.nonfinite_in_a_row = 0;
+    return false;
+  }
+  ++state_.nonfinite_in_a_row;
+  log_->message("update " + std::to_string(state_.update + 1) + ": non-finite loss or gradient (loss per token " +
+                std::to_string(sums.loss / static_cast<double>(tokens)) + ", grad norm " + std::to_string(gnorm) +
+                "); batch skipped");
+  TANDEM_CHECK(state_.nonfinite_in_a_row < 5)
+      << "training diverged: 5 updates in a row with a non-finite loss or gradient (at update "
+      << state_.update << "); the last checkpoint is intact (" << ckpt_dir_ << "/last.h5)";
+  model_->zero_grad();
+  return true;
+}
+
+double Trainer::apply_gradients(double gnorm) {
   if (t_.clip_norm > 0 && gnorm > t_.clip_norm)
     scale_gradients(model_->params(), static_cast<float>(t_.clip_norm / gnorm));
   const double lr = learning_rate(t_.schedule, t_.optimizer.lr, state_.update + 1, t_.max_updates);
@@ -302,23 +367,39 @@ bool Trainer::train_one_update() {
     const auto& params = model_->params();
     for (size_t i = 0; i < params.size(); ++i) ema_[i] = d * ema_[i] + (1 - d) * params[i].param->value;
   }
-  state_.tgt_tokens += tokens;
-  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  state_.elapsed += seconds;
-  acc_loss_ += loss;
-  acc_nll_ += nll;
+  return lr;
+}
+
+void Trainer::log_update(const UpdateSums& sums, long long tokens, double gnorm, double lr, double seconds) {
+  acc_loss_ += sums.loss;
+  acc_nll_ += sums.nll;
   acc_tokens_ += tokens;
   acc_gnorm_ += gnorm;
   acc_time_ += seconds;
   ++acc_updates_;
-  if (state_.update % t_.log_every == 0) {
-    const double sec_per_update = acc_time_ / acc_updates_;
-    log_->train({state_.update, state_.epoch + 1, acc_loss_ / acc_tokens_, std::exp(acc_nll_ / acc_tokens_), lr,
-                 acc_gnorm_ / acc_updates_, state_.tgt_tokens, acc_tokens_ / acc_time_, state_.elapsed,
-                 eta_seconds(sec_per_update)});
-    acc_loss_ = acc_nll_ = acc_gnorm_ = acc_time_ = 0;
-    acc_tokens_ = acc_updates_ = 0;
-  }
+  if (state_.update % t_.log_every != 0) return;
+  const double sec_per_update = acc_time_ / acc_updates_;
+  log_->train({state_.update, state_.epoch + 1, acc_loss_ / acc_tokens_, std::exp(acc_nll_ / acc_tokens_), lr,
+               acc_gnorm_ / acc_updates_, state_.tgt_tokens, acc_tokens_ / acc_time_, state_.elapsed,
+               eta_seconds(sec_per_update)});
+  acc_loss_ = acc_nll_ = acc_gnorm_ = acc_time_ = 0;
+  acc_tokens_ = acc_updates_ = 0;
+}
+
+bool Trainer::train_one_update() {
+  const auto start = Clock::now();
+  UpdateGroup group;
+  if (!next_group(group)) return false;
+  const UpdateSums sums = forward_backward(group);
+  if (options_.after_backward) options_.after_backward(state_.update + 1, model_->params());
+  const double gnorm = gradient_norm(model_->params());
+  if (skip_if_not_finite(sums, gnorm, group.tokens)) return true;
+  const double lr = apply_gradients(gnorm);
+  state_.tgt_tokens += group.tokens;
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  state_.elapsed += seconds;
+  dist::broadcast(state_.elapsed);  // max_time stops every rank at the same update
+  log_update(sums, group.tokens, gnorm, lr, seconds);
   check_limits();
   return true;
 }
@@ -346,6 +427,10 @@ void Trainer::swap_in_ema() {
 }
 
 void Trainer::validate_and_checkpoint() {
+  if (!dist::is_root()) {  // rank 0 validates and writes; its stop decision is broadcast
+    last_validated_ = state_.update;
+    return;
+  }
   if (!ema_.empty()) swap_in_ema();
   ValidRecord v;
   v.update = state_.update;
@@ -481,12 +566,12 @@ std::map<std::string, double> Trainer::finish() {
 std::map<std::string, double> Trainer::run() {
   setup();
   if (options_.dry_run) {
-    print_plan();
+    if (dist::is_root()) print_plan();
     return {};
   }
   log_->message("model: " + std::to_string(model_->parameter_count()) + " parameters; " +
                 std::to_string(batches_.size()) + " batches per epoch; " + std::to_string(num_threads()) +
-                " threads");
+                " threads" + (dist::active() ? " on each of " + std::to_string(dist::size()) + " ranks" : ""));
   if (options_.profile) profile::reset();
   check_limits();
   long long updates_here = 0;
@@ -496,12 +581,20 @@ std::map<std::string, double> Trainer::run() {
     profile::enable(false);
     if (!trained) break;
     ++updates_here;
-    if (state_.update > 0 && state_.update % t_.valid_every == 0 && last_validated_ != state_.update)
+    if (state_.update > 0 && state_.update % t_.valid_every == 0 && last_validated_ != state_.update) {
       validate_and_checkpoint();
+      dist::broadcast(stop_);  // early stopping is decided on rank 0
+    }
   }
   log_->message("training stopped: " + stop_reason_ + " (update " + std::to_string(state_.update) + ", " +
                 human_duration(state_.elapsed) + " of training)");
   if (last_validated_ != state_.update) validate_and_checkpoint();
+  if (dist::active() && updates_here > 0) {
+    log_->message(std::to_string(dist::size()) + " ranks: all-reduce of " +
+                  fmt("%.1f", allreduce_bytes_ / 1048576.0) + " MB of gradients per update took " +
+                  fmt("%.1f", 1000 * allreduce_seconds_ / updates_here) + " ms per update");
+  }
+  if (!dist::is_root()) return {};  // rank 0 averages, scores and writes the model
   if (options_.profile) {
     std::fprintf(stderr, "where the time of an update went (%lld updates):\n", updates_here);
     profile::print(stderr, updates_here);
