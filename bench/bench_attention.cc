@@ -2,7 +2,7 @@
 // bidirectional, one sentence of LEN tokens) with the plain or the tiled
 // implementation, one configuration per process so that peak RSS is its own.
 //   bench_attention plain|tiled LEN THREADS [REPEATS]
-// Prints one tab-separated line: impl, len, inference forward ms (no cache, as
+// Prints one tab-separated line: impl, len, inference forward ms (nothing saved, as
 // when encoding for translation), training forward ms, backward ms (best of
 // REPEATS), attention workspace MB kept for backward (probabilities or
 // log-sum-exps), peak RSS MB.
@@ -55,15 +55,15 @@ int main(int argc, char** argv) {
     auto t0 = std::chrono::steady_clock::now();
     attn.forward(x, shape, nullptr, nullptr, y, nullptr, nullptr);
     infer = std::min(infer, ms_since(t0));
-    MultiHeadAttention::Cache cache;
+    MultiHeadAttention::Saved saved;
     t0 = std::chrono::steady_clock::now();
-    attn.forward(x, shape, nullptr, nullptr, y, &cache, nullptr);
+    attn.forward(x, shape, nullptr, nullptr, y, &saved, nullptr);
     fwd = std::min(fwd, ms_since(t0));
     t0 = std::chrono::steady_clock::now();
-    attn.backward(dy, cache, shape, nullptr, dx, nullptr);
+    attn.backward(dy, saved, shape, nullptr, dx, nullptr);
     bwd = std::min(bwd, ms_since(t0));
-    double floats = static_cast<double>(cache.lse.size());
-    for (const auto& p : cache.probs) floats += static_cast<double>(p.size());
+    double floats = static_cast<double>(saved.lse.size());
+    for (const auto& p : saved.probs) floats += static_cast<double>(p.size());
     workspace = floats * 4 / (1 << 20);
   }
   struct rusage ru;

@@ -23,23 +23,23 @@ void Decoder::init(Rng& rng) {
 }
 
 void Decoder::forward(const Ids& tgt_in, const SeqShape& tgt, const Matrix& memory,
-                      const SeqShape& src, Matrix& hidden, Cache* cache, Rng* rng) const {
+                      const SeqShape& src, Matrix& hidden, Saved* saved, Rng* rng) const {
   Matrix x, y, unused_mask;
-  embed_.forward(tgt_in, tgt, x, cache ? &cache->embed : nullptr);
-  dropout_forward(x, config_.dropout, rng, cache ? cache->embed_drop_mask : unused_mask);
-  if (cache) cache->layers.resize(layers_.size());
+  embed_.forward(tgt_in, tgt, x, saved ? &saved->embed : nullptr);
+  dropout_forward(x, config_.dropout, rng, saved ? saved->embed_drop_mask : unused_mask);
+  if (saved) saved->layers.resize(layers_.size());
   for (size_t i = 0; i < layers_.size(); ++i) {
-    layers_[i].forward(x, tgt, memory, src, y, cache ? &cache->layers[i] : nullptr, rng);
+    layers_[i].forward(x, tgt, memory, src, y, saved ? &saved->layers[i] : nullptr, rng);
     x.swap(y);
   }
   if (config_.norm == NormPlacement::Pre) {
-    final_norm_.forward(x, hidden, cache ? &cache->final_ln : nullptr);
+    final_norm_.forward(x, hidden, saved ? &saved->final_ln : nullptr);
   } else {
     hidden = std::move(x);
   }
 }
 
-void Decoder::backward(const Matrix& dhidden, Cache& c, const Ids& tgt_in, const SeqShape& tgt,
+void Decoder::backward(const Matrix& dhidden, Saved& c, const Ids& tgt_in, const SeqShape& tgt,
                        const SeqShape& src, Matrix& dmemory) {
   Matrix dx, dy;
   if (config_.norm == NormPlacement::Pre) {

@@ -25,24 +25,24 @@ struct DecoderState {
 
 class Decoder {
  public:
-  struct Cache {
-    Embedding::Cache embed;
+  struct Saved {
+    Embedding::Saved embed;
     Matrix embed_drop_mask;
-    std::vector<DecoderLayer::Cache> layers;
-    LayerNorm::Cache final_ln;
+    std::vector<DecoderLayer::Saved> layers;
+    LayerNorm::Saved final_ln;
   };
 
   Decoder(const StackConfig& c, Param* embed_table);
 
   void init(Rng& rng);
   void forward(const Ids& tgt_in, const SeqShape& tgt, const Matrix& memory, const SeqShape& src,
-               Matrix& hidden, Cache* cache, Rng* rng) const;
+               Matrix& hidden, Saved* saved, Rng* rng) const;
   // Back to the state after `steps` steps: later self-attention entries are
   // dropped (overwritten by the next steps). Not with a sliding window whose
   // ring has wrapped.
   void rewind(DecoderState& state, int steps) const;
   // dmemory is overwritten with the gradient for the encoder memory.
-  void backward(const Matrix& dhidden, Cache& c, const Ids& tgt_in, const SeqShape& tgt,
+  void backward(const Matrix& dhidden, Saved& c, const Ids& tgt_in, const SeqShape& tgt,
                 const SeqShape& src, Matrix& dmemory);
   void collect(const std::string& prefix, ParamList& out);
 

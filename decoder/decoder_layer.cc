@@ -17,25 +17,25 @@ void DecoderLayer::init(Rng& rng) {
 }
 
 void DecoderLayer::forward(const Matrix& x, const SeqShape& tgt, const Matrix& memory,
-                           const SeqShape& src, Matrix& y, Cache* cache, Rng* rng) const {
+                           const SeqShape& src, Matrix& y, Saved* saved, Rng* rng) const {
   Matrix h1, h2;
-  self_res_.forward(x, h1, cache ? &cache->self_res : nullptr, rng,
+  self_res_.forward(x, h1, saved ? &saved->self_res : nullptr, rng,
                     [&](const Matrix& in, Matrix& out) {
                       self_attn_.forward(in, tgt, nullptr, nullptr, out,
-                                         cache ? &cache->self_attn : nullptr, rng);
+                                         saved ? &saved->self_attn : nullptr, rng);
                     });
-  cross_res_.forward(h1, h2, cache ? &cache->cross_res : nullptr, rng,
+  cross_res_.forward(h1, h2, saved ? &saved->cross_res : nullptr, rng,
                      [&](const Matrix& in, Matrix& out) {
                        cross_attn_.forward(in, tgt, &memory, &src, out,
-                                           cache ? &cache->cross_attn : nullptr, rng);
+                                           saved ? &saved->cross_attn : nullptr, rng);
                      });
-  ffn_res_.forward(h2, y, cache ? &cache->ffn_res : nullptr, rng,
+  ffn_res_.forward(h2, y, saved ? &saved->ffn_res : nullptr, rng,
                    [&](const Matrix& in, Matrix& out) {
-                     ffn_.forward(in, out, cache ? &cache->ffn : nullptr);
+                     ffn_.forward(in, out, saved ? &saved->ffn : nullptr);
                    });
 }
 
-void DecoderLayer::backward(const Matrix& dy, Cache& c, const SeqShape& tgt, const SeqShape& src,
+void DecoderLayer::backward(const Matrix& dy, Saved& c, const SeqShape& tgt, const SeqShape& src,
                             Matrix& dx, Matrix& dmemory) {
   Matrix dh2, dh1;
   ffn_res_.backward(dy, c.ffn_res, dh2,

@@ -17,10 +17,10 @@ struct DecoderLayerState {
 
 class DecoderLayer {
  public:
-  struct Cache {
-    Residual::Cache self_res, cross_res, ffn_res;
-    MultiHeadAttention::Cache self_attn, cross_attn;
-    FeedForward::Cache ffn;
+  struct Saved {
+    Residual::Saved self_res, cross_res, ffn_res;
+    MultiHeadAttention::Saved self_attn, cross_attn;
+    FeedForward::Saved ffn;
   };
 
   // bias: the stack's shared position bias, or null.
@@ -29,9 +29,9 @@ class DecoderLayer {
   void init(Rng& rng);
   // x: [tgt rows, d]; memory: [src rows, d].
   void forward(const Matrix& x, const SeqShape& tgt, const Matrix& memory, const SeqShape& src,
-               Matrix& y, Cache* cache, Rng* rng) const;
+               Matrix& y, Saved* saved, Rng* rng) const;
   // dmemory receives (+=) this layer's gradient for the memory.
-  void backward(const Matrix& dy, Cache& c, const SeqShape& tgt, const SeqShape& src, Matrix& dx,
+  void backward(const Matrix& dy, Saved& c, const SeqShape& tgt, const SeqShape& src, Matrix& dx,
                 Matrix& dmemory);
   void collect(const std::string& prefix, ParamList& out);
 

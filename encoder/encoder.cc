@@ -19,24 +19,24 @@ void Encoder::init(Rng& rng) {
   for (auto& layer : layers_) layer.init(rng);
 }
 
-void Encoder::forward(const Ids& src, const SeqShape& shape, Matrix& memory, Cache* cache,
+void Encoder::forward(const Ids& src, const SeqShape& shape, Matrix& memory, Saved* saved,
                       Rng* rng) const {
   Matrix x, y, unused_mask;
-  embed_.forward(src, shape, x, cache ? &cache->embed : nullptr);
-  dropout_forward(x, config_.dropout, rng, cache ? cache->embed_drop_mask : unused_mask);
-  if (cache) cache->layers.resize(layers_.size());
+  embed_.forward(src, shape, x, saved ? &saved->embed : nullptr);
+  dropout_forward(x, config_.dropout, rng, saved ? saved->embed_drop_mask : unused_mask);
+  if (saved) saved->layers.resize(layers_.size());
   for (size_t i = 0; i < layers_.size(); ++i) {
-    layers_[i].forward(x, shape, y, cache ? &cache->layers[i] : nullptr, rng);
+    layers_[i].forward(x, shape, y, saved ? &saved->layers[i] : nullptr, rng);
     x.swap(y);
   }
   if (config_.norm == NormPlacement::Pre) {
-    final_norm_.forward(x, memory, cache ? &cache->final_ln : nullptr);
+    final_norm_.forward(x, memory, saved ? &saved->final_ln : nullptr);
   } else {
     memory = std::move(x);
   }
 }
 
-void Encoder::backward(const Matrix& dmemory, Cache& c, const Ids& src, const SeqShape& shape) {
+void Encoder::backward(const Matrix& dmemory, Saved& c, const Ids& src, const SeqShape& shape) {
   Matrix dx, dy;
   if (config_.norm == NormPlacement::Pre) {
     final_norm_.backward(dmemory, c.final_ln, dx);

@@ -13,19 +13,19 @@ namespace tandem {
 
 class Encoder {
  public:
-  struct Cache {
-    Embedding::Cache embed;
+  struct Saved {
+    Embedding::Saved embed;
     Matrix embed_drop_mask;
-    std::vector<EncoderLayer::Cache> layers;
-    LayerNorm::Cache final_ln;
+    std::vector<EncoderLayer::Saved> layers;
+    LayerNorm::Saved final_ln;
   };
 
   Encoder(const StackConfig& c, Param* embed_table);
 
   void init(Rng& rng);
-  void forward(const Ids& src, const SeqShape& shape, Matrix& memory, Cache* cache,
+  void forward(const Ids& src, const SeqShape& shape, Matrix& memory, Saved* saved,
                Rng* rng) const;
-  void backward(const Matrix& dmemory, Cache& c, const Ids& src, const SeqShape& shape);
+  void backward(const Matrix& dmemory, Saved& c, const Ids& src, const SeqShape& shape);
   // Collects layer params; the embedding table is named by the model (it may be tied).
   void collect(const std::string& prefix, ParamList& out);
 

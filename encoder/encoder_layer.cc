@@ -13,21 +13,21 @@ void EncoderLayer::init(Rng& rng) {
   ffn_.init(rng);
 }
 
-void EncoderLayer::forward(const Matrix& x, const SeqShape& shape, Matrix& y, Cache* cache,
+void EncoderLayer::forward(const Matrix& x, const SeqShape& shape, Matrix& y, Saved* saved,
                            Rng* rng) const {
   Matrix h;
-  attn_res_.forward(x, h, cache ? &cache->attn_res : nullptr, rng,
+  attn_res_.forward(x, h, saved ? &saved->attn_res : nullptr, rng,
                     [&](const Matrix& in, Matrix& out) {
                       self_attn_.forward(in, shape, nullptr, nullptr, out,
-                                         cache ? &cache->attn : nullptr, rng);
+                                         saved ? &saved->attn : nullptr, rng);
                     });
-  ffn_res_.forward(h, y, cache ? &cache->ffn_res : nullptr, rng,
+  ffn_res_.forward(h, y, saved ? &saved->ffn_res : nullptr, rng,
                    [&](const Matrix& in, Matrix& out) {
-                     ffn_.forward(in, out, cache ? &cache->ffn : nullptr);
+                     ffn_.forward(in, out, saved ? &saved->ffn : nullptr);
                    });
 }
 
-void EncoderLayer::backward(const Matrix& dy, Cache& c, const SeqShape& shape, Matrix& dx) {
+void EncoderLayer::backward(const Matrix& dy, Saved& c, const SeqShape& shape, Matrix& dx) {
   Matrix dh;
   ffn_res_.backward(dy, c.ffn_res, dh,
                     [&](const Matrix& dout, Matrix& din) { ffn_.backward(dout, c.ffn, din); });

@@ -10,18 +10,18 @@ namespace tandem {
 
 class EncoderLayer {
  public:
-  struct Cache {
-    Residual::Cache attn_res, ffn_res;
-    MultiHeadAttention::Cache attn;
-    FeedForward::Cache ffn;
+  struct Saved {
+    Residual::Saved attn_res, ffn_res;
+    MultiHeadAttention::Saved attn;
+    FeedForward::Saved ffn;
   };
 
   // bias: the stack's shared position bias, or null.
   EncoderLayer(const StackConfig& c, PositionBias* bias);
 
   void init(Rng& rng);
-  void forward(const Matrix& x, const SeqShape& shape, Matrix& y, Cache* cache, Rng* rng) const;
-  void backward(const Matrix& dy, Cache& c, const SeqShape& shape, Matrix& dx);
+  void forward(const Matrix& x, const SeqShape& shape, Matrix& y, Saved* saved, Rng* rng) const;
+  void backward(const Matrix& dy, Saved& c, const SeqShape& shape, Matrix& dx);
   void collect(const std::string& prefix, ParamList& out);
 
  private:

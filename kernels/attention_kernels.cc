@@ -1,4 +1,4 @@
-#include "layers/attention_kernels.h"
+#include "kernels/attention_kernels.h"
 
 #include <cmath>
 #include <limits>

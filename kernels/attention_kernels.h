@@ -1,4 +1,4 @@
-// layers/attention_kernels.h: softmax(scale * q k^T + bias) v for one
+// kernels/attention_kernels.h: softmax(scale * q k^T + bias) v for one
 // (sentence, head), in two implementations that tests hold to each other:
 //   plain: the whole [Lq, Lk] probability matrix, kept for backward;
 //   tiled: flash-attention style (Dao et al. 2022) over kTile x kTile blocks

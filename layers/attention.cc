@@ -58,7 +58,7 @@ bool MultiHeadAttention::use_tiled(int key_len, bool dropout_on) const {
   return impl == AttentionImpl::Tiled || (impl == AttentionImpl::Auto && key_len > kTiledFromKeys);
 }
 
-HeadGeometry MultiHeadAttention::geometry(int key_length, const Cache& c, int head) const {
+HeadGeometry MultiHeadAttention::geometry(int key_length, const Saved& c, int head) const {
   HeadGeometry g;
   g.scale = scale_;
   g.causal = options_.kind == AttentionKind::Causal;
@@ -72,7 +72,7 @@ HeadGeometry MultiHeadAttention::geometry(int key_length, const Cache& c, int he
 }
 
 void MultiHeadAttention::forward(const Matrix& xq, const SeqShape& qs, const Matrix* memory,
-                                 const SeqShape* ks, Matrix& y, Cache* cache, Rng* rng) const {
+                                 const SeqShape* ks, Matrix& y, Saved* saved, Rng* rng) const {
   const ProfileScope profile_scope(OpClass::Attention);
   const bool cross = options_.kind == AttentionKind::Cross;
   TANDEM_CHECK(!cross || (memory && ks)) << "cross-attention needs encoder memory";
@@ -81,8 +81,8 @@ void MultiHeadAttention::forward(const Matrix& xq, const SeqShape& qs, const Mat
   const int batch = qs.batch, lq = qs.len, lk = kshape.len, dh = head_dim_;
   const int heads = options_.heads, group = heads / kv_heads_;
 
-  Cache local;
-  Cache& c = cache ? *cache : local;
+  Saved local;
+  Saved& c = saved ? *saved : local;
   q_proj_.forward(xq, c.q);
   k_proj_.forward(xkv, c.k);
   v_proj_.forward(xkv, c.v);
@@ -103,8 +103,8 @@ void MultiHeadAttention::forward(const Matrix& xq, const SeqShape& qs, const Mat
     c.probs.clear();
     c.lse.resize(batch * heads, lq);
   } else {
-    // Inference (no cache) needs no probabilities after each head is done.
-    c.probs.assign(cache ? static_cast<size_t>(batch) * heads : 0, Matrix());
+    // Inference (nothing saved) needs no probabilities after each head is done.
+    c.probs.assign(saved ? static_cast<size_t>(batch) * heads : 0, Matrix());
     c.lse.resize(0, 0);
   }
   if (drop) {
@@ -133,24 +133,24 @@ void MultiHeadAttention::forward(const Matrix& xq, const SeqShape& qs, const Mat
       return;
     }
     Matrix scratch, scratch_dropped;
-    Matrix& p = cache ? c.probs[bh] : scratch;
+    Matrix& p = saved ? c.probs[bh] : scratch;
     attention_probs_plain(q, k, geo, p);
     const Matrix* used = &p;
     if (drop) {
-      Matrix& dropped = cache ? c.dropped[bh] : scratch_dropped;
+      Matrix& dropped = saved ? c.dropped[bh] : scratch_dropped;
       dropped = p.cwiseProduct(c.drop_mask.block(static_cast<Eigen::Index>(bh) * lq, 0, lq, lk));
       used = &dropped;
     }
     gemm(*used, Trans::No, v, Trans::No, out);
   });
   out_proj_.forward(c.context, y);
-  if (cache) {
+  if (saved) {
     c.xq = xq;
     if (cross) c.xkv = *memory;
   }
 }
 
-void MultiHeadAttention::backward(const Matrix& dy, Cache& c, const SeqShape& qs,
+void MultiHeadAttention::backward(const Matrix& dy, Saved& c, const SeqShape& qs,
                                   const SeqShape* ks, Matrix& dx, Matrix* dmemory) {
   const ProfileScope profile_scope(OpClass::Attention);
   const bool cross = options_.kind == AttentionKind::Cross;

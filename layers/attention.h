@@ -6,7 +6,7 @@
 // (DESIGN.md §3), all on self-attention only:
 //   grouped-query: kv_heads key/value heads, each shared by heads/kv_heads query
 //     heads (1 = multi-query); k_proj/v_proj shrink to kv_heads * head_dim;
-//   sliding window: see HeadGeometry::keys (layers/attention_kernels.h);
+//   sliding window: see HeadGeometry::keys (kernels/attention_kernels.h);
 //   rope: queries and keys rotated by position (layers/rope.h);
 //   position bias: ALiBi or T5 buckets (layers/position_bias.h), owned by the stack.
 // Grouped-query attention applies to cross-attention too.
@@ -14,7 +14,7 @@
 
 #include <vector>
 
-#include "layers/attention_kernels.h"
+#include "kernels/attention_kernels.h"
 #include "layers/kv_cache.h"
 #include "layers/linear.h"
 #include "layers/position_bias.h"
@@ -45,7 +45,7 @@ struct AttentionOptions {
 
 class MultiHeadAttention {
  public:
-  struct Cache {
+  struct Saved {
     Matrix xq, xkv;                     // inputs; xkv empty for self-attention
     Matrix q, k, v;                     // projections (rotated for rope)
     bool tiled = false;
@@ -65,9 +65,9 @@ class MultiHeadAttention {
   void init(Rng& rng);
   // xq: [qs.rows(), d]; memory: [ks.rows(), d] for Cross, ignored otherwise.
   void forward(const Matrix& xq, const SeqShape& qs, const Matrix* memory, const SeqShape* ks,
-               Matrix& y, Cache* cache, Rng* rng) const;
+               Matrix& y, Saved* saved, Rng* rng) const;
   // dx: gradient for xq; dmemory (Cross only): gradient for memory, added into.
-  void backward(const Matrix& dy, Cache& c, const SeqShape& qs, const SeqShape* ks, Matrix& dx,
+  void backward(const Matrix& dy, Saved& c, const SeqShape& qs, const SeqShape* ks, Matrix& dx,
                 Matrix* dmemory);
   void collect(const std::string& prefix, ParamList& out);
 
@@ -90,7 +90,7 @@ class MultiHeadAttention {
   int head_dim() const { return head_dim_; }
 
  private:
-  HeadGeometry geometry(int key_length, const Cache& c, int head) const;
+  HeadGeometry geometry(int key_length, const Saved& c, int head) const;
   bool use_tiled(int key_len, bool dropout_on) const;
 
   AttentionOptions options_;

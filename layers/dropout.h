@@ -14,4 +14,10 @@ void dropout_forward(Matrix& x, float p, Rng* rng, Matrix& mask);
 // dx = dy * mask, in place; a no-op when mask is empty.
 void dropout_backward(Matrix& dy, const Matrix& mask);
 
+// Fused forms for the residual connections (one pass instead of two):
+// y = dropout(y) + x, with the same mask dropout_forward would draw ...
+void dropout_add_forward(Matrix& y, const Matrix& x, float p, Rng* rng, Matrix& mask);
+// ... and out = dy * mask (a copy of dy when mask is empty).
+void dropout_backward_copy(const Matrix& dy, const Matrix& mask, Matrix& out);
+
 }  // namespace tandem

@@ -36,7 +36,7 @@ int Embedding::position_limit() const {
   return positions_.value.rows() > 0 ? static_cast<int>(positions_.value.rows()) : INT_MAX;
 }
 
-void Embedding::forward(const Ids& ids, const SeqShape& shape, Matrix& y, Cache* cache,
+void Embedding::forward(const Ids& ids, const SeqShape& shape, Matrix& y, Saved* saved,
                         int first_position) const {
   const int rows = shape.rows();
   TANDEM_CHECK(static_cast<int>(ids.size()) == rows) << "embedding: " << ids.size() << " ids for "
@@ -56,14 +56,14 @@ void Embedding::forward(const Ids& ids, const SeqShape& shape, Matrix& y, Cache*
   if (normed_) {
     Matrix raw;
     raw.swap(y);
-    norm_.forward(raw, y, cache ? &cache->norm : nullptr);
+    norm_.forward(raw, y, saved ? &saved->norm : nullptr);
   }
 }
 
-void Embedding::backward(const Ids& ids, const SeqShape& shape, Matrix& dy, const Cache& cache) {
+void Embedding::backward(const Ids& ids, const SeqShape& shape, Matrix& dy, const Saved& saved) {
   if (normed_) {
     Matrix dnorm;
-    norm_.backward(dy, cache.norm, dnorm);
+    norm_.backward(dy, saved.norm, dnorm);
     dy.swap(dnorm);
   }
   for (Eigen::Index r = 0; r < dy.rows(); ++r) table_->gradient().row(ids[r]) += dy.row(r) * scale_;

@@ -17,8 +17,8 @@ class Rng;
 
 class Embedding {
  public:
-  struct Cache {
-    LayerNorm::Cache norm;  // embedding_norm only
+  struct Saved {
+    LayerNorm::Saved norm;  // embedding_norm only
   };
 
   Embedding() = default;
@@ -26,11 +26,11 @@ class Embedding {
 
   void init(Rng& rng);  // the learned position table, if any
   // ids: [shape.rows()], y: [rows, d]. Position of row r is r % len + first_position.
-  // cache: null when decoding.
-  void forward(const Ids& ids, const SeqShape& shape, Matrix& y, Cache* cache,
+  // saved: null when decoding.
+  void forward(const Ids& ids, const SeqShape& shape, Matrix& y, Saved* saved,
                int first_position = 0) const;
   // dy is consumed (the norm's backward may overwrite it); grads +=.
-  void backward(const Ids& ids, const SeqShape& shape, Matrix& dy, const Cache& cache);
+  void backward(const Ids& ids, const SeqShape& shape, Matrix& dy, const Saved& saved);
   // The token table is named by the model (it may be tied); this adds the
   // position table and the embedding norm.
   void collect(const std::string& prefix, ParamList& out);

@@ -14,13 +14,13 @@ LayerNorm::LayerNorm(int d, NormType type, float eps) : type_(type), eps_(eps) {
   beta_.is_vector = true;
 }
 
-void LayerNorm::forward(const Matrix& x, Matrix& y, Cache* cache) const {
+void LayerNorm::forward(const Matrix& x, Matrix& y, Saved* saved) const {
   const ProfileScope profile_scope(OpClass::Norm);
   const Eigen::Index n = x.rows(), d = x.cols();
   y.resize(n, d);
-  if (cache) {
-    cache->xhat.resize(n, d);
-    cache->rstd.resize(n);
+  if (saved) {
+    saved->xhat.resize(n, d);
+    saved->rstd.resize(n);
   }
 #pragma omp parallel for schedule(static) if (n > 256)
   for (Eigen::Index r = 0; r < n; ++r) {
@@ -30,14 +30,14 @@ void LayerNorm::forward(const Matrix& x, Matrix& y, Cache* cache) const {
     const float rstd = 1.f / std::sqrt(var + eps_);
     auto xhat = (x.row(r).array() - mean) * rstd;
     y.row(r) = (xhat * gamma_.value.row(0).array() + beta_.value.row(0).array()).matrix();
-    if (cache) {
-      cache->xhat.row(r) = xhat.matrix();
-      cache->rstd(r) = rstd;
+    if (saved) {
+      saved->xhat.row(r) = xhat.matrix();
+      saved->rstd(r) = rstd;
     }
   }
 }
 
-void LayerNorm::backward(const Matrix& dy, const Cache& c, Matrix& dx) {
+void LayerNorm::backward(const Matrix& dy, const Saved& c, Matrix& dx) {
   const ProfileScope profile_scope(OpClass::Norm);
   const Eigen::Index n = dy.rows(), d = dy.cols();
   dx.resize(n, d);

@@ -12,7 +12,7 @@ enum class NormType { LayerNorm, RmsNorm };
 
 class LayerNorm {
  public:
-  struct Cache {
+  struct Saved {
     Matrix xhat;                 // [n,d] normalized input (before weight)
     Eigen::VectorXf rstd;        // [n]   1/sqrt(var+eps), or 1/sqrt(mean square+eps)
   };
@@ -20,8 +20,8 @@ class LayerNorm {
   LayerNorm() = default;
   explicit LayerNorm(int d, NormType type = NormType::LayerNorm, float eps = 1e-5f);
 
-  void forward(const Matrix& x, Matrix& y, Cache* cache) const;  // cache null when decoding
-  void backward(const Matrix& dy, const Cache& c, Matrix& dx);   // grads +=
+  void forward(const Matrix& x, Matrix& y, Saved* saved) const;  // saved null when decoding
+  void backward(const Matrix& dy, const Saved& c, Matrix& dx);   // grads +=
   void collect(const std::string& prefix, ParamList& out);
 
  private:

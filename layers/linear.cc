@@ -35,9 +35,23 @@ void Linear::forward(const Matrix& x, Matrix& y) const {
   if (has_bias_) y.rowwise() += bias_.value.row(0);
 }
 
+const float* Linear::forward_deferring_bias(const Matrix& x, Matrix& y) const {
+  y.resize(x.rows(), out());
+  if (weight_.packed) {
+    weight_.packed->multiply(x, y, has_bias_ ? bias_.value.data() : nullptr);
+    return nullptr;
+  }
+  gemm(x, Trans::No, weight_.value, Trans::Yes, y);
+  return has_bias_ ? bias_.value.data() : nullptr;
+}
+
 void Linear::backward(const Matrix& x, const Matrix& dy, Matrix* dx) {
-  gemm(dy, Trans::Yes, x, Trans::No, weight_.gradient(), 1.f, 1.f);
   if (has_bias_) bias_.gradient().row(0) += dy.colwise().sum();
+  backward_without_bias(x, dy, dx);
+}
+
+void Linear::backward_without_bias(const Matrix& x, const Matrix& dy, Matrix* dx) {
+  gemm(dy, Trans::Yes, x, Trans::No, weight_.gradient(), 1.f, 1.f);
   if (dx) {
     dx->resize(dy.rows(), in());
     gemm(dy, Trans::No, weight_.value, Trans::No, *dx);

@@ -16,6 +16,14 @@ class Linear {
   void init(Rng& rng);                                   // uniform(+-1/sqrt(in)), bias 0
   void forward(const Matrix& x, Matrix& y) const;        // [n,in] -> [n,out]
   void backward(const Matrix& x, const Matrix& dy, Matrix* dx);  // grads +=; dx = (skipped if null)
+  // The same split for a caller that fuses the bias into its next pass:
+  // y = x W^T, returning the bias still to add (null when there is none, or
+  // when the packed decoding product has added it already) ...
+  const float* forward_deferring_bias(const Matrix& x, Matrix& y) const;
+  // ... and the backward whose caller has added the bias gradient itself
+  // (into bias_gradient(): null when there is no bias).
+  void backward_without_bias(const Matrix& x, const Matrix& dy, Matrix* dx);
+  float* bias_gradient() { return has_bias_ ? bias_.gradient().data() : nullptr; }
   void collect(const std::string& prefix, ParamList& out);
 
   int in() const { return static_cast<int>(weight_.value.cols()); }

@@ -3,7 +3,7 @@
 //   pre-norm:  y = x + dropout(f(LN(x)))
 //   post-norm: y = LN(x + dropout(f(x)))
 // The sublayer f is passed as a callable so that encoder and decoder layers
-// share this one piece of plumbing; f keeps its own cache.
+// share this one piece of plumbing; f keeps its own saved activations.
 #pragma once
 
 #include "layers/dropout.h"
@@ -15,8 +15,8 @@ enum class NormPlacement { Pre, Post };
 
 class Residual {
  public:
-  struct Cache {
-    LayerNorm::Cache ln;
+  struct Saved {
+    LayerNorm::Saved ln;
     Matrix drop_mask;
   };
 
@@ -26,37 +26,35 @@ class Residual {
 
   // f(const Matrix& in, Matrix& out)
   template <typename F>
-  void forward(const Matrix& x, Matrix& y, Cache* c, Rng* rng, F&& f) const {
+  void forward(const Matrix& x, Matrix& y, Saved* c, Rng* rng, F&& f) const {
     Matrix drop_mask;
     if (placement_ == NormPlacement::Pre) {
       Matrix normed;
       norm_.forward(x, normed, c ? &c->ln : nullptr);
       f(normed, y);
-      dropout_forward(y, dropout_, rng, c ? c->drop_mask : drop_mask);
-      y += x;
+      dropout_add_forward(y, x, dropout_, rng, c ? c->drop_mask : drop_mask);
     } else {
       Matrix out;
       f(x, out);
-      dropout_forward(out, dropout_, rng, c ? c->drop_mask : drop_mask);
-      out += x;
+      dropout_add_forward(out, x, dropout_, rng, c ? c->drop_mask : drop_mask);
       norm_.forward(out, y, c ? &c->ln : nullptr);
     }
   }
 
   // back(const Matrix& dout, Matrix& din): the sublayer's backward.
   template <typename B>
-  void backward(const Matrix& dy, Cache& c, Matrix& dx, B&& back) {
+  void backward(const Matrix& dy, Saved& c, Matrix& dx, B&& back) {
     if (placement_ == NormPlacement::Pre) {
-      Matrix dout = dy, dnormed, dln;
-      dropout_backward(dout, c.drop_mask);
+      Matrix dout, dnormed, dln;
+      dropout_backward_copy(dy, c.drop_mask, dout);
       back(dout, dnormed);
       norm_.backward(dnormed, c.ln, dln);
       dx = dy + dln;
     } else {
       Matrix dsum, din;
       norm_.backward(dy, c.ln, dsum);
-      Matrix dout = dsum;
-      dropout_backward(dout, c.drop_mask);
+      Matrix dout;
+      dropout_backward_copy(dsum, c.drop_mask, dout);
       back(dout, din);
       dx = dsum + din;
     }

@@ -67,21 +67,21 @@ void Seq2Seq::init(uint64_t seed) {
   decoder_->init(rng);
 }
 
-void Seq2Seq::forward_hidden(const Batch& batch, Cache& c, bool keep, Rng* rng) const {
+void Seq2Seq::forward_hidden(const Batch& batch, Saved& c, bool keep, Rng* rng) const {
   encoder_->forward(batch.src, batch.src_shape, c.memory, keep ? &c.encoder : nullptr, rng);
   decoder_->forward(batch.tgt_in, batch.tgt_shape, c.memory, batch.src_shape, c.hidden,
                     keep ? &c.decoder : nullptr, rng);
 }
 
-void Seq2Seq::forward(const Batch& batch, Matrix& logits, Cache* cache, Rng* rng) const {
-  Cache local;
-  Cache& c = cache ? *cache : local;
-  forward_hidden(batch, c, cache != nullptr, rng);
+void Seq2Seq::forward(const Batch& batch, Matrix& logits, Saved* saved, Rng* rng) const {
+  Saved local;
+  Saved& c = saved ? *saved : local;
+  forward_hidden(batch, c, saved != nullptr, rng);
   logits.resize(c.hidden.rows(), out_table_->value.rows());
   gemm(c.hidden, Trans::No, out_table_->value, Trans::Yes, logits);
 }
 
-void Seq2Seq::backward(const Batch& batch, const Matrix& dlogits, Cache& c) {
+void Seq2Seq::backward(const Batch& batch, const Matrix& dlogits, Saved& c) {
   gemm(dlogits, Trans::Yes, c.hidden, Trans::No, out_table_->gradient(), 1.f, 1.f);
   Matrix dhidden(c.hidden.rows(), c.hidden.cols()), dmemory;
   gemm(dlogits, Trans::No, out_table_->value, Trans::No, dhidden);
@@ -91,7 +91,7 @@ void Seq2Seq::backward(const Batch& batch, const Matrix& dlogits, Cache& c) {
 
 LossStats Seq2Seq::forward_backward(const Batch& batch, Rng* rng, float label_smoothing,
                                    float grad_scale) {
-  Cache c;
+  Saved c;
   profile::set_backward(false);
   forward_hidden(batch, c, true, rng);
   Matrix dhidden, dmemory;
@@ -105,7 +105,7 @@ LossStats Seq2Seq::forward_backward(const Batch& batch, Rng* rng, float label_sm
 }
 
 LossStats Seq2Seq::evaluate_loss(const Batch& batch, float label_smoothing) const {
-  Cache c;
+  Saved c;
   forward_hidden(batch, c, false, nullptr);
   return projected_cross_entropy(c.hidden, out_table_->value, batch.tgt_out, config_.pad_id,
                                  label_smoothing, {});

@@ -18,9 +18,9 @@ namespace tandem {
 
 class Seq2Seq {
  public:
-  struct Cache {
-    Encoder::Cache encoder;
-    Decoder::Cache decoder;
+  struct Saved {
+    Encoder::Saved encoder;
+    Decoder::Saved decoder;
     Matrix memory;  // [src rows, d]
     Matrix hidden;  // [tgt rows, d] decoder output before the projection
   };
@@ -32,10 +32,10 @@ class Seq2Seq {
   // Random initialization, reproducible from the seed.
   void init(uint64_t seed);
 
-  // logits: [tgt rows, tgt_vocab]. cache null for inference; rng null = eval mode (no dropout).
-  void forward(const Batch& batch, Matrix& logits, Cache* cache, Rng* rng) const;
+  // logits: [tgt rows, tgt_vocab]. saved null for inference; rng null = eval mode (no dropout).
+  void forward(const Batch& batch, Matrix& logits, Saved* saved, Rng* rng) const;
   // Adds the gradients of the loss whose gradient w.r.t. logits is `dlogits`.
-  void backward(const Batch& batch, const Matrix& dlogits, Cache& cache);
+  void backward(const Batch& batch, const Matrix& dlogits, Saved& saved);
 
   // One training pass over a batch: forward (dropout from `rng`, null = none),
   // the fused output projection + label-smoothed loss in row chunks (no
@@ -82,7 +82,7 @@ class Seq2Seq {
  private:
   // Encoder and decoder up to the hidden states (c.memory, c.hidden); `keep`
   // saves the activations backward needs.
-  void forward_hidden(const Batch& batch, Cache& c, bool keep, Rng* rng) const;
+  void forward_hidden(const Batch& batch, Saved& c, bool keep, Rng* rng) const;
 
   ModelConfig config_;
   Param src_embed_, tgt_embed_, out_proj_;

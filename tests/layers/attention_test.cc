@@ -61,9 +61,9 @@ TEST_P(AttentionGradTest, GradientsMatchFiniteDifferences) {
   Matrix memory = test::random_matrix(ks.rows(), d, 2);
   const Matrix r = test::random_matrix(qs.rows(), d, 3);
 
-  auto run = [&](Matrix& y, MultiHeadAttention::Cache* cache) {
+  auto run = [&](Matrix& y, MultiHeadAttention::Saved* saved) {
     Rng rng(99);  // same dropout masks on every call
-    attn.forward(x, qs, cross ? &memory : nullptr, cross ? &ks : nullptr, y, cache,
+    attn.forward(x, qs, cross ? &memory : nullptr, cross ? &ks : nullptr, y, saved,
                  c.dropout > 0 ? &rng : nullptr);
   };
   auto loss = [&] {
@@ -71,11 +71,11 @@ TEST_P(AttentionGradTest, GradientsMatchFiniteDifferences) {
     run(y, nullptr);
     return test::project(y, r);
   };
-  MultiHeadAttention::Cache cache;
+  MultiHeadAttention::Saved saved;
   Matrix y, dx, dmemory = Matrix::Zero(ks.rows(), d);
-  run(y, &cache);
-  EXPECT_EQ(cache.tiled, c.impl == AttentionImpl::Tiled && c.dropout == 0.f);
-  attn.backward(r, cache, qs, cross ? &ks : nullptr, dx, cross ? &dmemory : nullptr);
+  run(y, &saved);
+  EXPECT_EQ(saved.tiled, c.impl == AttentionImpl::Tiled && c.dropout == 0.f);
+  attn.backward(r, saved, qs, cross ? &ks : nullptr, dx, cross ? &dmemory : nullptr);
 
   test::check_gradient(x, dx, loss, "dx");
   if (cross) test::check_gradient(memory, dmemory, loss, "dmemory");

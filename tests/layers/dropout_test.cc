@@ -51,5 +51,25 @@ TEST(Dropout, MaskDoesNotDependOnThreadCount) {
   EXPECT_GT((masks[0].array() == 0).count(), 0);
 }
 
+// The fused residual forms equal the two-pass ones: the same mask exactly, the
+// sum to one rounding (the compiler may fuse y * m + x into one FMA).
+TEST(Dropout, FusedAddAndBackwardCopyEqualTwoPasses) {
+  for (float p : {0.f, 0.3f}) {
+    Rng a(21), b(21);
+    const Matrix x = test::random_matrix(300, 129, 1);
+    Matrix fused = test::random_matrix(300, 129, 2), plain = fused, m_fused, m_plain;
+    dropout_add_forward(fused, x, p, &a, m_fused);
+    dropout_forward(plain, p, &b, m_plain);
+    plain += x;
+    test::expect_close(m_fused, m_plain, 0, 0, "mask");
+    test::expect_close(fused, plain, 1e-6, 1e-6, "dropout(y) + x");
+    const Matrix dy = test::random_matrix(300, 129, 3);
+    Matrix copy, in_place = dy;
+    dropout_backward_copy(dy, m_fused, copy);
+    dropout_backward(in_place, m_plain);
+    test::expect_close(copy, in_place, 0, 0, "dy * mask");
+  }
+}
+
 }  // namespace
 }  // namespace tandem

@@ -22,10 +22,10 @@ TEST_P(FeedForwardTest, GradientsMatchFiniteDifferences) {
     ffn.forward(x, y, nullptr);
     return test::project(y, r);
   };
-  FeedForward::Cache cache;
+  FeedForward::Saved saved;
   Matrix y, dx;
-  ffn.forward(x, y, &cache);
-  ffn.backward(r, cache, dx);
+  ffn.forward(x, y, &saved);
+  ffn.backward(r, saved, dx);
   // Small steps: ReLU's kink must not fall between x-eps and x+eps.
   test::check_gradient(x, dx, loss, "dx", 1e-3f, 5e-3, 2e-2);
   for (auto& p : params)

@@ -17,10 +17,10 @@ void check_norm_gradients(LayerNorm& norm) {
     norm.forward(x, y, nullptr);
     return test::project(y, r);
   };
-  LayerNorm::Cache cache;
+  LayerNorm::Saved saved;
   Matrix y, dx;
-  norm.forward(x, y, &cache);
-  norm.backward(r, cache, dx);
+  norm.forward(x, y, &saved);
+  norm.backward(r, saved, dx);
   test::check_gradient(x, dx, loss, "dx", 1e-2f, 3e-3, 3e-2);
   for (auto& p : params) test::check_gradient(p.param->value, p.param->grad, loss, p.name);
 }

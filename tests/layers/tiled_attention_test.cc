@@ -51,11 +51,11 @@ Outputs run(const TiledCase& c, AttentionImpl impl) {
   const Matrix memory = test::random_matrix(ks.rows(), d, 2, 2.f);
   const Matrix r = test::random_matrix(qs.rows(), d, 4);
   Outputs out;
-  MultiHeadAttention::Cache cache;
-  attn.forward(x, qs, cross ? &memory : nullptr, cross ? &ks : nullptr, out.y, &cache, nullptr);
-  EXPECT_EQ(cache.tiled, impl == AttentionImpl::Tiled);
+  MultiHeadAttention::Saved saved;
+  attn.forward(x, qs, cross ? &memory : nullptr, cross ? &ks : nullptr, out.y, &saved, nullptr);
+  EXPECT_EQ(saved.tiled, impl == AttentionImpl::Tiled);
   out.dmemory = Matrix::Zero(ks.rows(), d);
-  attn.backward(r, cache, qs, cross ? &ks : nullptr, out.dx, cross ? &out.dmemory : nullptr);
+  attn.backward(r, saved, qs, cross ? &ks : nullptr, out.dx, cross ? &out.dmemory : nullptr);
   for (auto& p : params) out.grads.push_back(p.param->grad);
   set_attention_impl(AttentionImpl::Auto);
   return out;

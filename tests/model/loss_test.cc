@@ -45,11 +45,11 @@ TEST(Loss, FusedForwardBackwardEqualsUnfused) {
     model.init(5);
     const Batch batch = test::tiny_batch();
     model.zero_grad();
-    Seq2Seq::Cache cache;
+    Seq2Seq::Saved saved;
     Matrix logits, dlogits;
-    model.forward(batch, logits, &cache, nullptr);
+    model.forward(batch, logits, &saved, nullptr);
     const auto ref = label_smoothed_cross_entropy(logits, batch.tgt_out, 0, 0.1f, &dlogits, 0.25f);
-    model.backward(batch, dlogits, cache);
+    model.backward(batch, dlogits, saved);
     std::vector<Matrix> ref_grads;
     for (const auto& p : model.params()) ref_grads.push_back(p.param->grad);
     model.zero_grad();

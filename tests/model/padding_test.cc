@@ -17,13 +17,13 @@ struct Result {
 
 // Gradient of the summed loss, so results of different batches can be added.
 Result run(Seq2Seq& model, const Batch& batch) {
-  Seq2Seq::Cache cache;
+  Seq2Seq::Saved saved;
   Result r;
   Matrix dlogits;
-  model.forward(batch, r.logits, &cache, nullptr);
+  model.forward(batch, r.logits, &saved, nullptr);
   label_smoothed_cross_entropy(r.logits, batch.tgt_out, 0, 0.1f, &dlogits);
   model.zero_grad();
-  model.backward(batch, dlogits, cache);
+  model.backward(batch, dlogits, saved);
   for (const auto& p : model.params()) r.grads.push_back(p.param->grad);
   return r;
 }

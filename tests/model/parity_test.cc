@@ -53,14 +53,14 @@ TEST_P(ParityTest, MatchesPyTorch) {
                      std::vector<int>(tgt_len.begin(), tgt_len.end())};
   const float smoothing = read_matrix(f, "/test/label_smoothing")(0, 0);
 
-  Seq2Seq::Cache cache;
+  Seq2Seq::Saved saved;
   Matrix logits, dlogits;
-  model->forward(batch, logits, &cache, nullptr);
+  model->forward(batch, logits, &saved, nullptr);
   const auto stats = label_smoothed_cross_entropy(logits, batch.tgt_out, model->config().pad_id,
                                                   smoothing, &dlogits);
   dlogits /= static_cast<float>(stats.tokens);
   model->zero_grad();
-  model->backward(batch, dlogits, cache);
+  model->backward(batch, dlogits, saved);
 
   const double logits_err = relative_error(logits, read_matrix(f, "/test/logits"));
   const double loss_expected = read_matrix(f, "/test/loss")(0, 0);

@@ -31,9 +31,9 @@ void check_every_parameter(const ModelConfig& config) {
     if (p.param->is_vector) p.param->value.array() += test::random_matrix(1, p.param->value.cols(), 3, 0.1f).array();
   const Batch batch = test::tiny_batch();
   const bool train = config.dropout > 0 || config.attention_dropout > 0;
-  auto run = [&](Matrix& logits, Seq2Seq::Cache* cache) {
+  auto run = [&](Matrix& logits, Seq2Seq::Saved* saved) {
     Rng rng(42);
-    model.forward(batch, logits, cache, train ? &rng : nullptr);
+    model.forward(batch, logits, saved, train ? &rng : nullptr);
   };
   auto loss = [&] {
     Matrix logits;
@@ -41,13 +41,13 @@ void check_every_parameter(const ModelConfig& config) {
     const auto s = label_smoothed_cross_entropy(logits, batch.tgt_out, 0, 0.1f, nullptr);
     return s.loss_sum / s.tokens;
   };
-  Seq2Seq::Cache cache;
+  Seq2Seq::Saved saved;
   Matrix logits, dlogits;
-  run(logits, &cache);
+  run(logits, &saved);
   const auto stats = label_smoothed_cross_entropy(logits, batch.tgt_out, 0, 0.1f, &dlogits);
   dlogits /= static_cast<float>(stats.tokens);
   model.zero_grad();
-  model.backward(batch, dlogits, cache);
+  model.backward(batch, dlogits, saved);
   for (const auto& p : model.params())
     test::check_gradient(p.param->value, p.param->grad, loss, p.name, 2e-3f, 1e-3, 3e-2, 12);
 }
