@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# bench/run_mpi_bench.sh: data-parallel training on this machine (issue #13):
+# 1 rank x 2 threads against 2 ranks x 1 thread (mpirun), the Multi30k recipe's
+# model and batches (4,096-token batches, one per rank per update, so the
+# 2-rank run's updates hold twice the tokens), no validation. Prints target
+# tok/s over the last logged window, the all-reduce time and size per update,
+# and peak RSS per process. Run with nothing else running.
+#   UPDATES=60
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=${TANDEM_DATA:-../shared/data}
+updates=${UPDATES:-60}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+./build/tandem vocab -i "$data/multi30k/train.en" -i "$data/multi30k/train.de" --size 8000 -o "$work/v.model" 2>/dev/null
+common=(recipes/multi30k-en-de.yaml --data-root "$data" --set "vocab.model=$work/v.model"
+        --set "train.max_updates=$updates" --set train.valid_every=100000 --set train.log_every=20)
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; $(date -u +%F)"
+echo "| layout | tgt tok/s (last 20 updates) | tokens per update | all-reduce per update | peak RSS MB per process |"
+echo "|---|---|---|---|---|"
+run() {  # run NAME LAUNCH...
+  local name=$1; shift
+  "$@" >"$work/$name.log" 2>&1 || { tail -5 "$work/$name.log" >&2; return 1; }
+  local rate reduce rss
+  rate=$(grep -o '[0-9]* tgt tok/s' "$work/$name.log" | tail -1 | cut -d' ' -f1)
+  reduce=$(grep -o 'all-reduce of .* per update' "$work/$name.log" | sed 's/all-reduce of //; s/ of gradients per update took /, /; s/ per update//' || true)
+  rss=$(grep -o 'RSS_KB [0-9]*' "$work/$name.log" | awk '{ printf "%s%.0f", sep, $2 / 1024; sep = " / " }')
+  echo "| $name | $rate | $( [ "$name" = "1 rank x 2 threads" ] && echo "1 x 4,096-token batch" || echo "2 x 4,096-token batches" ) | ${reduce:-none} | $rss |"
+}
+timed() { /usr/bin/time -f 'RSS_KB %M' "$@"; }
+run "1 rank x 2 threads" timed ./build/tandem train "${common[@]}" --set "output=$work/one" --threads 2
+run "2 ranks x 1 thread" mpirun -np 2 --bind-to core /usr/bin/time -f 'RSS_KB %M' \
+  ./build/tandem train "${common[@]}" --set "output=$work/two" --threads 1
