@@ -53,11 +53,11 @@ int main(int argc, char** argv) {
   for (int r = 0; r < repeats; ++r) {
     Matrix y, dx;
     auto t0 = std::chrono::steady_clock::now();
-    attn.forward(x, shape, nullptr, nullptr, y, nullptr, nullptr);
+    attn.forward(AttentionInputs::self(x, shape), y, nullptr, nullptr);
     infer = std::min(infer, ms_since(t0));
     MultiHeadAttention::Saved saved;
     t0 = std::chrono::steady_clock::now();
-    attn.forward(x, shape, nullptr, nullptr, y, &saved, nullptr);
+    attn.forward(AttentionInputs::self(x, shape), y, &saved, nullptr);
     fwd = std::min(fwd, ms_since(t0));
     t0 = std::chrono::steady_clock::now();
     attn.backward(dy, saved, shape, nullptr, dx, nullptr);

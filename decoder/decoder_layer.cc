@@ -21,12 +21,12 @@ void DecoderLayer::forward(const Matrix& x, const SeqShape& tgt, const Matrix& m
   Matrix h1, h2;
   self_res_.forward(x, h1, saved ? &saved->self_res : nullptr, rng,
                     [&](const Matrix& in, Matrix& out) {
-                      self_attn_.forward(in, tgt, nullptr, nullptr, out,
+                      self_attn_.forward(AttentionInputs::self(in, tgt), out,
                                          saved ? &saved->self_attn : nullptr, rng);
                     });
   cross_res_.forward(h1, h2, saved ? &saved->cross_res : nullptr, rng,
                      [&](const Matrix& in, Matrix& out) {
-                       cross_attn_.forward(in, tgt, &memory, &src, out,
+                       cross_attn_.forward(AttentionInputs::cross(in, tgt, memory, src), out,
                                            saved ? &saved->cross_attn : nullptr, rng);
                      });
   ffn_res_.forward(h2, y, saved ? &saved->ffn_res : nullptr, rng,

@@ -18,7 +18,7 @@ void EncoderLayer::forward(const Matrix& x, const SeqShape& shape, Matrix& y, Sa
   Matrix h;
   attn_res_.forward(x, h, saved ? &saved->attn_res : nullptr, rng,
                     [&](const Matrix& in, Matrix& out) {
-                      self_attn_.forward(in, shape, nullptr, nullptr, out,
+                      self_attn_.forward(AttentionInputs::self(in, shape), out,
                                          saved ? &saved->attn : nullptr, rng);
                     });
   ffn_res_.forward(h, y, saved ? &saved->ffn_res : nullptr, rng,

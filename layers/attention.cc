@@ -71,13 +71,15 @@ HeadGeometry MultiHeadAttention::geometry(int key_length, const Saved& c, int he
   return g;
 }
 
-void MultiHeadAttention::forward(const Matrix& xq, const SeqShape& qs, const Matrix* memory,
-                                 const SeqShape* ks, Matrix& y, Saved* saved, Rng* rng) const {
+void MultiHeadAttention::forward(const AttentionInputs& in, Matrix& y, Saved* saved, Rng* rng) const {
   const ProfileScope profile_scope(OpClass::Attention);
   const bool cross = options_.kind == AttentionKind::Cross;
-  TANDEM_CHECK(!cross || (memory && ks)) << "cross-attention needs encoder memory";
-  const Matrix& xkv = cross ? *memory : xq;
-  const SeqShape& kshape = cross ? *ks : qs;
+  TANDEM_CHECK(cross == (in.memory != nullptr && in.memory_shape != nullptr))
+      << (cross ? "cross-attention needs encoder memory" : "self-attention takes no encoder memory");
+  const Matrix& xq = in.queries;
+  const SeqShape& qs = in.shape;
+  const Matrix& xkv = cross ? *in.memory : xq;
+  const SeqShape& kshape = cross ? *in.memory_shape : qs;
   const int batch = qs.batch, lq = qs.len, lk = kshape.len, dh = head_dim_;
   const int heads = options_.heads, group = heads / kv_heads_;
 
@@ -146,7 +148,7 @@ void MultiHeadAttention::forward(const Matrix& xq, const SeqShape& qs, const Mat
   out_proj_.forward(c.context, y);
   if (saved) {
     c.xq = xq;
-    if (cross) c.xkv = *memory;
+    if (cross) c.xkv = *in.memory;
   }
 }
 

@@ -43,6 +43,23 @@ struct AttentionOptions {
   bool rope = false;  // self-attention
 };
 
+// What a forward pass attends from and to: the queries [shape.rows(), d] and,
+// for cross-attention, the encoder memory [memory_shape.rows(), d].
+struct AttentionInputs {
+  const Matrix& queries;
+  const SeqShape& shape;
+  const Matrix* memory = nullptr;
+  const SeqShape* memory_shape = nullptr;
+
+  static AttentionInputs self(const Matrix& x, const SeqShape& shape) {
+    return {x, shape, nullptr, nullptr};
+  }
+  static AttentionInputs cross(const Matrix& x, const SeqShape& shape, const Matrix& memory,
+                               const SeqShape& memory_shape) {
+    return {x, shape, &memory, &memory_shape};
+  }
+};
+
 class MultiHeadAttention {
  public:
   struct Saved {
@@ -63,9 +80,9 @@ class MultiHeadAttention {
   MultiHeadAttention(const AttentionOptions& options, PositionBias* bias = nullptr);
 
   void init(Rng& rng);
-  // xq: [qs.rows(), d]; memory: [ks.rows(), d] for Cross, ignored otherwise.
-  void forward(const Matrix& xq, const SeqShape& qs, const Matrix* memory, const SeqShape* ks,
-               Matrix& y, Saved* saved, Rng* rng) const;
+  // y: [queries rows, d]. saved: null when nothing is kept for backward
+  // (decoding, validation); rng: null in evaluation (no dropout).
+  void forward(const AttentionInputs& in, Matrix& y, Saved* saved, Rng* rng) const;
   // dx: gradient for xq; dmemory (Cross only): gradient for memory, added into.
   void backward(const Matrix& dy, Saved& c, const SeqShape& qs, const SeqShape* ks, Matrix& dx,
                 Matrix* dmemory);

@@ -63,7 +63,7 @@ TEST_P(AttentionGradTest, GradientsMatchFiniteDifferences) {
 
   auto run = [&](Matrix& y, MultiHeadAttention::Saved* saved) {
     Rng rng(99);  // same dropout masks on every call
-    attn.forward(x, qs, cross ? &memory : nullptr, cross ? &ks : nullptr, y, saved,
+    attn.forward(cross ? AttentionInputs::cross(x, qs, memory, ks) : AttentionInputs::self(x, qs), y, saved,
                  c.dropout > 0 ? &rng : nullptr);
   };
   auto loss = [&] {
@@ -126,10 +126,10 @@ TEST(Attention, MasksPaddingAndFuture) {
     attn.init(rng);
     const SeqShape s{1, 6, {4}};
     Matrix x = test::random_matrix(6, d, 2), y1, y2;
-    attn.forward(x, s, nullptr, nullptr, y1, nullptr, nullptr);
+    attn.forward(AttentionInputs::self(x, s), y1, nullptr, nullptr);
     x.row(5) = test::random_matrix(1, d, 3);  // padding
     if (kind == AttentionKind::Causal) x.row(3) = test::random_matrix(1, d, 4);  // future of row 2
-    attn.forward(x, s, nullptr, nullptr, y2, nullptr, nullptr);
+    attn.forward(AttentionInputs::self(x, s), y2, nullptr, nullptr);
     const int unaffected = kind == AttentionKind::Causal ? 3 : 4;
     test::expect_close(y2.topRows(unaffected), y1.topRows(unaffected), 1e-6, 1e-6, "masked");
   }
@@ -144,9 +144,9 @@ TEST(Attention, SlidingWindowLimitsKeys) {
     attn.init(rng);
     const SeqShape s{1, 6, {6}};
     Matrix x = test::random_matrix(6, d, 2), y1, y2;
-    attn.forward(x, s, nullptr, nullptr, y1, nullptr, nullptr);
+    attn.forward(AttentionInputs::self(x, s), y1, nullptr, nullptr);
     x.row(0) = test::random_matrix(1, d, 3);
-    attn.forward(x, s, nullptr, nullptr, y2, nullptr, nullptr);
+    attn.forward(AttentionInputs::self(x, s), y2, nullptr, nullptr);
     // Row 2 sees rows 1..3 (bidirectional) or 1..2 (causal): never row 0.
     test::expect_close(y2.bottomRows(4), y1.bottomRows(4), 1e-6, 1e-6, "outside the window");
     EXPECT_GT((y2.row(1) - y1.row(1)).norm(), 1e-4) << "row 1 sees row 0";

@@ -52,7 +52,7 @@ Outputs run(const TiledCase& c, AttentionImpl impl) {
   const Matrix r = test::random_matrix(qs.rows(), d, 4);
   Outputs out;
   MultiHeadAttention::Saved saved;
-  attn.forward(x, qs, cross ? &memory : nullptr, cross ? &ks : nullptr, out.y, &saved, nullptr);
+  attn.forward(cross ? AttentionInputs::cross(x, qs, memory, ks) : AttentionInputs::self(x, qs), out.y, &saved, nullptr);
   EXPECT_EQ(saved.tiled, impl == AttentionImpl::Tiled);
   out.dmemory = Matrix::Zero(ks.rows(), d);
   attn.backward(r, saved, qs, cross ? &ks : nullptr, out.dx, cross ? &out.dmemory : nullptr);
