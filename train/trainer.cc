@@ -111,6 +111,13 @@ class Trainer {
   // update, so resuming a finished run trains nothing more).
   void check_limits();
   void validate_and_checkpoint();
+  // The validation record of the current weights (loss, ppl, BLEU, chrF).
+  ValidRecord evaluate_validation() const;
+  double metric_of(const ValidRecord& v) const;  // the early-stopping metric, higher is better
+  // After averaging: keeps the average or the best single checkpoint,
+  // whichever scores better on validation; records both in `results`.
+  void choose_average_or_best_single(size_t averaged, const std::string& updates,
+                                     std::map<std::string, double>& results);
   void write_periodic_checkpoint(double metric);
   std::map<std::string, double> finish();
   double eta_seconds(double sec_per_update) const;
@@ -426,12 +433,7 @@ void Trainer::swap_in_ema() {
   for (size_t i = 0; i < params.size(); ++i) params[i].param->value.swap(ema_[i]);
 }
 
-void Trainer::validate_and_checkpoint() {
-  if (!dist::is_root()) {  // rank 0 validates and writes; its stop decision is broadcast
-    last_validated_ = state_.update;
-    return;
-  }
-  if (!ema_.empty()) swap_in_ema();
+ValidRecord Trainer::evaluate_validation() const {
   ValidRecord v;
   v.update = state_.update;
   v.epoch = state_.epoch + 1;
@@ -453,11 +455,23 @@ void Trainer::validate_and_checkpoint() {
   for (const auto& h : translator.translate(valid_src_lines_)) hyps.push_back(h[0].text);
   v.bleu = corpus_bleu(hyps, valid_tgt_lines_).score;
   v.chrf = corpus_chrf(hyps, valid_tgt_lines_).score;
+  return v;
+}
+
+double Trainer::metric_of(const ValidRecord& v) const {
+  return t_.early_stopping_metric == "bleu" ? v.bleu : t_.early_stopping_metric == "chrf" ? v.chrf : -v.loss;
+}
+
+void Trainer::validate_and_checkpoint() {
+  if (!dist::is_root()) {  // rank 0 validates and writes; its stop decision is broadcast
+    last_validated_ = state_.update;
+    return;
+  }
+  if (!ema_.empty()) swap_in_ema();
+  const ValidRecord v = evaluate_validation();
   state_.history.push_back(v);
   log_->valid(v, state_.elapsed);
-  const double metric = t_.early_stopping_metric == "bleu" ? v.bleu
-                        : t_.early_stopping_metric == "chrf" ? v.chrf
-                                                             : -v.loss;
+  const double metric = metric_of(v);
   if (metric > state_.best_metric) {
     state_.best_metric = metric;
     state_.best_update = state_.update;
@@ -504,6 +518,37 @@ void Trainer::write_periodic_checkpoint(double metric) {
   state_.kept = retained;
 }
 
+void Trainer::choose_average_or_best_single(size_t averaged, const std::string& updates,
+                                            std::map<std::string, double>& results) {
+  const std::string average = "average of " + std::to_string(averaged) + " checkpoints (updates " + updates + ")";
+  const KeptCheckpoint* best = nullptr;
+  for (const auto& k : state_.kept)
+    if (k.update == state_.best_update) best = &k;
+  if (averaged < 2 || !best) {
+    log_->message("final model: " + average);
+    return;
+  }
+  // The average is usually better than any one checkpoint, but not always
+  // (a short run, a declining curve): score it on validation like the others
+  // and keep whichever is better there.
+  const double average_metric = metric_of(evaluate_validation());
+  const std::string name = t_.early_stopping_metric;
+  results["valid_" + name + "_average"] = t_.early_stopping_metric == "loss" ? -average_metric : average_metric;
+  results["valid_" + name + "_best_single"] = t_.early_stopping_metric == "loss" ? -best->metric : best->metric;
+  if (average_metric >= best->metric) {
+    results["final_is_average"] = 1;
+    log_->message("final model: " + average + ", valid " + name + " " + fmt("%.2f", average_metric) +
+                  " (best single checkpoint, update " + std::to_string(best->update) + ": " +
+                  fmt("%.2f", best->metric) + ")");
+    return;
+  }
+  average_into({best->path}, *model_);
+  results["final_is_average"] = 0;
+  results["final_update"] = static_cast<double>(best->update);
+  log_->message("final model: the checkpoint of update " + std::to_string(best->update) + ", valid " + name + " " +
+                fmt("%.2f", best->metric) + ", better than the " + average + " (" + fmt("%.2f", average_metric) + ")");
+}
+
 std::map<std::string, double> Trainer::finish() {
   auto kept = state_.kept;
   if (t_.average_which == "best")
@@ -517,11 +562,11 @@ std::map<std::string, double> Trainer::finish() {
     which += (which.empty() ? "" : ", ") + std::to_string(kept[i].update);
   }
   average_into(paths, *model_);
-  log_->message("final model: average of " + std::to_string(paths.size()) + " checkpoints (updates " + which + ")");
+  std::map<std::string, double> results;
+  choose_average_or_best_single(paths.size(), which, results);
   const std::string model_path = run_dir_ + "/model.h5";
   save_model(model_path, *model_, meta_);
 
-  std::map<std::string, double> results;
   results["updates"] = static_cast<double>(state_.update);
   results["train_seconds"] = state_.elapsed;
   if (!r_.test.src.empty()) {

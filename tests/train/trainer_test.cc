@@ -144,6 +144,31 @@ std::vector<Matrix> params_of(const std::string& checkpoint);
 // A NaN gradient skips its update (the run goes on and still reaches
 // max_updates); five in a row stop the run with an error, and the checkpoint
 // on disk stays the last good one.
+// With several checkpoints averaged, the final model is the average or the
+// best single checkpoint, whichever scores better on validation; both scores
+// are recorded, and a single checkpoint kept is that checkpoint's weights.
+TEST_F(TrainerTest, FinalModelIsTheBetterOfAverageAndBestSingle) {
+  set_threads(1);
+  const std::string d = *dir_;
+  std::string yaml = recipe_yaml(d + "/data", d + "/pick", 160, 0.f, 20);
+  yaml.replace(yaml.find("  average: 1\n"), 13, "  average: 3\n  average_which: best\n  keep: 3\n");
+  const auto results = train_recipe(load(d, "pick", yaml), {});
+  ASSERT_TRUE(results.count("final_is_average"));
+  const double average = results.at("valid_bleu_average"), single = results.at("valid_bleu_best_single");
+  if (results.at("final_is_average") == 1) {
+    EXPECT_GE(average, single);
+  } else {
+    EXPECT_GT(single, average);
+    const auto update = static_cast<long long>(results.at("final_update"));
+    const auto chosen = load_model(d + "/pick/model.h5");
+    const auto checkpoint = load_model(d + "/pick/checkpoints/update_" + std::to_string(update) + ".h5");
+    for (size_t i = 0; i < chosen->params().size(); ++i)
+      EXPECT_EQ(chosen->params()[i].param->value, checkpoint->params()[i].param->value)
+          << chosen->params()[i].name;
+  }
+  set_threads(0);
+}
+
 TEST_F(TrainerTest, NonFiniteGradientsSkipThenStop) {
   set_threads(1);
   const std::string d = *dir_;
