@@ -18,6 +18,7 @@ struct Param {
   Matrix grad;             // empty until a backward pass or zero_grad needs it
   bool is_vector = false;  // 1-D in files: [n] rather than [1, n]
   bool is_gemm_weight = false;  // multiplied as W [out, in] in y = x W^T: may be packed
+  bool frozen = false;          // fine-tuning: the optimizer leaves it as it is
   // The weight prepared for decoding products (compute type, packed layout); null = `value`.
   std::shared_ptr<const PackedWeight> packed;
 

@@ -14,6 +14,16 @@
 
 namespace tandem::test {
 
+// The message of the tandem::Error that f throws; "" when it throws none.
+inline std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
 inline Matrix random_matrix(int rows, int cols, uint64_t seed, float scale = 1.f) {
   Rng rng(seed);
   const auto s = rng.next();

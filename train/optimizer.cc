@@ -48,6 +48,7 @@ void Adam::step(double lr) {
   };
   std::vector<Piece> pieces;
   for (size_t i = 0; i < params_.size(); ++i) {
+    if (params_[i].param->frozen) continue;  // no step, no decay, moments stay zero
     const Eigen::Index n = params_[i].param->value.size();
     for (Eigen::Index s = 0; s < n; s += kChunk) pieces.push_back({i, s, std::min(kChunk, n - s)});
   }
@@ -69,7 +70,8 @@ void Adam::step(double lr) {
 double gradient_norm(const ParamList& params) {
   const ProfileScope profile_scope(OpClass::Optimizer);
   double sum = 0;
-  for (const auto& p : params) sum += static_cast<double>(p.param->grad.squaredNorm());
+  for (const auto& p : params)
+    if (!p.param->frozen) sum += static_cast<double>(p.param->grad.squaredNorm());
   return std::sqrt(sum);
 }
 

@@ -34,7 +34,8 @@ class Adam {
   long long step_ = 0;
 };
 
-// Global L2 norm of all gradients (double accumulation).
+// Global L2 norm of the gradients of the parameters not frozen (double
+// accumulation): frozen ones take no step, so they do not count for clipping.
 double gradient_norm(const ParamList& params);
 void scale_gradients(const ParamList& params, float factor);
 

@@ -273,6 +273,18 @@ Recipe load_recipe(const std::string& path, const RecipeOverrides& overrides) {
   if (f.has("decode")) parse_decode_config(f.node("decode"), path, r.decode);
   r.output = "runs/" + (r.name.empty() ? std::string("run") : r.name);
   f.get("output", r.output);
+  f.get("init_from", r.init_from);
+  if (f.has("freeze")) {
+    const YAML::Node list = f.node("freeze");
+    TANDEM_CHECK(list.IsSequence()) << f.locate("freeze") << ": expected a list, e.g. [embeddings, encoder]";
+    for (const auto& item : list) {
+      const std::string part = item.IsScalar() ? item.Scalar() : "";
+      if (part == "embeddings") r.freeze_embeddings = true;
+      else if (part == "encoder") r.freeze_encoder = true;
+      else TANDEM_FAIL() << f.locate("freeze") << ": expected embeddings or encoder, got \"" << part << "\"";
+    }
+    TANDEM_CHECK(!r.init_from.empty()) << f.locate("freeze") << ": freezing needs init_from (a pretrained model)";
+  }
   f.finish();
 
   auto resolve = [&](std::string& file, const std::string& key) {
@@ -290,6 +302,9 @@ Recipe load_recipe(const std::string& path, const RecipeOverrides& overrides) {
   resolve(r.test.tgt, "test.tgt");
   if (!r.vocab.model.empty()) {
     TANDEM_CHECK(file_exists(r.vocab.model)) << path << ": vocab.model: " << r.vocab.model << ": no such file";
+  }
+  if (!r.init_from.empty()) {
+    TANDEM_CHECK(file_exists(r.init_from)) << path << ": init_from: " << r.init_from << ": no such file";
   }
 
   YAML::Emitter out;

@@ -76,6 +76,11 @@ struct Recipe {
   TrainRecipe training;
   DecodeConfig decode;
   std::string output;
+  // Fine-tuning: start from this model file's weights and vocabulary (its
+  // architecture must equal `model`), with a fresh optimizer and schedule.
+  std::string init_from;
+  bool freeze_embeddings = false;  // freeze: [embeddings] (tied output projection too)
+  bool freeze_encoder = false;     // freeze: [encoder]
   std::string resolved_yaml;  // the whole recipe after overrides, for logs and the model file
 };
 

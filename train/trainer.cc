@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -111,6 +112,10 @@ class Trainer {
   // update, so resuming a finished run trains nothing more).
   void check_limits();
   void validate_and_checkpoint();
+  // Fine-tuning (recipe init_from): the pretrained weights, after checking the
+  // architecture matches; then the recipe's `freeze:` list.
+  void load_pretrained(const std::function<void(const std::string&)>& say);
+  void freeze_parameters(const std::function<void(const std::string&)>& say);
   // The validation record of the current weights (loss, ppl, BLEU, chrF).
   ValidRecord evaluate_validation() const;
   double metric_of(const ValidRecord& v) const;  // the early-stopping metric, higher is better
@@ -190,6 +195,10 @@ void Trainer::setup() {
     const ModelFileMeta meta = read_model_meta(H5File::open_read(last));
     vocab_ = vocabularies_from_meta(meta, last);
     say("resuming from " + last);
+  } else if (!r_.init_from.empty()) {
+    // Fine-tuning keeps the pretrained model's vocabulary (every rank reads it).
+    vocab_ = vocabularies_from_meta(read_model_meta(H5File::open_read(r_.init_from)), r_.init_from);
+    say("vocabulary: from " + r_.init_from + " (" + std::to_string(vocab_.source->vocab_size()) + " pieces)");
   } else {
     if (root) vocab_ = prepare_vocabularies(r_, options_.dry_run ? "" : run_dir_, say);
     share_vocabularies(vocab_);
@@ -218,6 +227,10 @@ void Trainer::setup() {
   batches_ = make_train_batches(train_, t_.batch_tokens, t_.seed);
   model_ = std::make_unique<Seq2Seq>(config_);
   model_->init(t_.seed);
+  if (!r_.init_from.empty()) {
+    if (!options_.resume) load_pretrained(say);
+    freeze_parameters(say);
+  }
   adam_ = std::make_unique<Adam>(model_->params(), t_.optimizer);
   if (t_.ema > 0)
     for (const auto& p : model_->params()) ema_.push_back(p.param->value);
@@ -431,6 +444,40 @@ void Trainer::check_limits() {
 void Trainer::swap_in_ema() {
   const auto& params = model_->params();
   for (size_t i = 0; i < params.size(); ++i) params[i].param->value.swap(ema_[i]);
+}
+
+void Trainer::load_pretrained(const std::function<void(const std::string&)>& say) {
+  const auto pretrained = load_model(r_.init_from);
+  // The same architecture, key by key (dropout may differ: it is training, not shape).
+  std::istringstream file_yaml(model_config_to_yaml(pretrained->config()));
+  std::istringstream recipe_yaml(model_config_to_yaml(config_));
+  for (std::string in_file, in_recipe; std::getline(file_yaml, in_file) && std::getline(recipe_yaml, in_recipe);) {
+    const std::string key = in_file.substr(0, in_file.find(':'));
+    if (key == "dropout" || key == "attention_dropout") continue;
+    TANDEM_CHECK(in_file == in_recipe)
+        << r_.path << ": init_from " << r_.init_from << ": model." << key << " is"
+        << in_file.substr(in_file.find(':') + 1) << " there but" << in_recipe.substr(in_recipe.find(':') + 1)
+        << " in the recipe (fine-tuning needs the same architecture)";
+  }
+  const ParamList& from = pretrained->params();
+  const ParamList& to = model_->params();
+  TANDEM_CHECK(from.size() == to.size()) << r_.init_from << ": parameter lists differ";
+  for (size_t i = 0; i < to.size(); ++i) to[i].param->value = from[i].param->value;
+  say("initialized from " + r_.init_from + " (fresh optimizer and schedule)");
+}
+
+void Trainer::freeze_parameters(const std::function<void(const std::string&)>& say) {
+  long long frozen = 0;
+  for (const auto& p : model_->params()) {
+    const bool embedding = p.name.find("embed_tokens") != std::string::npos ||
+                           p.name.find("output_projection") != std::string::npos;
+    const bool encoder = p.name.rfind("encoder/", 0) == 0;
+    if ((r_.freeze_embeddings && embedding) || (r_.freeze_encoder && encoder)) {
+      if (!p.param->frozen) frozen += p.param->value.size();
+      p.param->frozen = true;
+    }
+  }
+  if (frozen > 0) say("frozen: " + std::to_string(frozen) + " parameters");
 }
 
 ValidRecord Trainer::evaluate_validation() const {

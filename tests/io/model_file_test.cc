@@ -17,14 +17,7 @@ std::string temp_path(const std::string& name) {
   return ::testing::TempDir() + "tandem_" + name + ".h5";
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::error_of;
 
 TEST(ModelFile, RoundTripGivesIdenticalOutputs) {
   for (auto tie : {TieEmbeddings::None, TieEmbeddings::Decoder, TieEmbeddings::All}) {

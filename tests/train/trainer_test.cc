@@ -169,6 +169,42 @@ TEST_F(TrainerTest, FinalModelIsTheBetterOfAverageAndBestSingle) {
   set_threads(0);
 }
 
+// Fine-tuning: init_from starts from a trained model's weights and vocabulary;
+// frozen parts stay bit for bit; the rest trains; another architecture is an
+// error naming the first key that differs.
+TEST_F(TrainerTest, InitFromAndFreeze) {
+  set_threads(1);
+  const std::string d = *dir_;
+  train_recipe(load(d, "pre", recipe_yaml(d + "/data", d + "/pre", 40, 0.f, 40)), {});
+  const std::string pretrained = d + "/pre/model.h5";
+  std::string yaml = recipe_yaml(d + "/data", d + "/fine", 30, 0.1f, 30);
+  yaml += "init_from: " + pretrained + "\nfreeze: [encoder]\n";
+  train_recipe(load(d, "fine", yaml), {});
+  const auto before = load_model(pretrained), after = load_model(d + "/fine/model.h5");
+  int encoder_same = 0, decoder_changed = 0;
+  for (size_t i = 0; i < before->params().size(); ++i) {
+    const std::string& name = before->params()[i].name;
+    const bool same = before->params()[i].param->value == after->params()[i].param->value;
+    if (name.rfind("encoder/layers/", 0) == 0) {
+      EXPECT_TRUE(same) << name << " is frozen";
+      encoder_same += same;
+    } else if (name.rfind("decoder/layers/", 0) == 0) {
+      decoder_changed += !same;
+    }
+  }
+  EXPECT_GT(encoder_same, 0);
+  EXPECT_GT(decoder_changed, 0);
+  // The recipe's model must be the file's.
+  std::string wrong = recipe_yaml(d + "/data", d + "/wrong", 10, 0.f, 10);
+  wrong.replace(wrong.find("ffn_dim: 64"), 11, "ffn_dim: 48");
+  wrong += "init_from: " + pretrained + "\n";
+  const std::string message = test::error_of([&] { train_recipe(load(d, "wrong", wrong), {}); });
+  EXPECT_NE(message.find("init_from " + pretrained + ": model.ffn_dim is 64 there but 48 in the recipe"),
+            std::string::npos)
+      << message;
+  set_threads(0);
+}
+
 TEST_F(TrainerTest, NonFiniteGradientsSkipThenStop) {
   set_threads(1);
   const std::string d = *dir_;
