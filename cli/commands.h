@@ -14,5 +14,6 @@ int run_summarize(int argc, char** argv);
 int run_train(int argc, char** argv);
 int run_average(int argc, char** argv);
 int run_export(int argc, char** argv);
+int run_tune_decode(int argc, char** argv);
 
 }  // namespace tandem::cli

@@ -27,6 +27,7 @@ const Command kCommands[] = {
     {"vocab", tandem::cli::run_vocab, "train a SentencePiece vocabulary on text"},
     {"average", tandem::cli::run_average, "average the parameters of checkpoints or model files"},
     {"export", tandem::cli::run_export, "write a model for decoding: no training state, optionally int8"},
+    {"tune-decode", tandem::cli::run_tune_decode, "pick beam and length penalty on a validation set"},
     {"info", tandem::cli::run_info, "show what a model file holds: config, vocab, parameters"},
     {"init", tandem::cli::run_init, "create a randomly initialized model file from a config"},
 };

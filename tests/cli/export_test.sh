@@ -92,6 +92,23 @@ expect_error "int8 back to float32" "already int8" "$tandem" export -m "$tmp/int
 expect_error "average refuses int8" "cannot be averaged" "$tandem" average -o "$tmp/x.h5" "$tmp/int8.h5" "$tmp/tiny.h5"
 expect_error "bad compute type" "unknown compute type 'int4'" \
   "$tandem" translate -m "$tmp/tiny.h5" --compute-type int4 -i "$tmp/valid.src"
+# tune-decode: against the model's own greedy output, greedy scores BLEU 100,
+# so it must be chosen (ties go to the smaller beam) and stored as the default.
+"$tandem" translate -m "$tmp/tiny.h5" --beam 1 -i "$tmp/valid.src" -o "$tmp/greedy.ref" 2>/dev/null || fail "greedy translate"
+"$tandem" tune-decode -m "$tmp/tiny.h5" --valid "$tmp/valid.src" "$tmp/greedy.ref" -o "$tmp/tuned.h5" \
+  --beams 4,1 --length-penalties 0.6,1.0 >"$tmp/tune" 2>"$tmp/err" || fail "tune-decode: $(cat "$tmp/err")"
+[ "$(grep -c '^| [0-9]' "$tmp/tune")" = 4 ] && pass "tune-decode tries 4 settings" || fail "tune-decode rows: $(cat "$tmp/tune")"
+grep -q "^chosen: beam 1, length penalty 0.60 (validation BLEU 100.00" "$tmp/tune" \
+  && pass "tune-decode chooses greedy against greedy references" || fail "tune-decode choice: $(grep chosen "$tmp/tune")"
+"$tandem" info "$tmp/tuned.h5" | grep -q "^decode: {beam: 1, nbest: 1, length_penalty: 0.6" \
+  && pass "tuned settings are the stored defaults" || fail "tuned defaults: $("$tandem" info "$tmp/tuned.h5" | grep '^decode')"
+"$tandem" translate -m "$tmp/tuned.h5" -i "$tmp/valid.src" 2>/dev/null | cmp -s - "$tmp/greedy.ref" \
+  && pass "the tuned model translates with them" || fail "tuned model output"
+expect_error "tune-decode: bad beam list" "\-\-beams: 0 is outside \[1, 64\]" \
+  "$tandem" tune-decode -m "$tmp/tiny.h5" --valid "$tmp/valid.src" "$tmp/greedy.ref" -o "$tmp/x.h5" --beams 4,0
+expect_error "tune-decode: same output as input" "is the input file" \
+  "$tandem" tune-decode -m "$tmp/tiny.h5" --valid "$tmp/valid.src" "$tmp/greedy.ref" -o "$tmp/tiny.h5"
+
 [ ! -e "$tmp/x.h5" ] && pass "no file left by failed commands" || fail "x.h5 left behind"
 
 [ "$fails" -eq 0 ] && echo "all passed" || { echo "$fails failed"; exit 1; }
