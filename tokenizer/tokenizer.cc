@@ -38,6 +38,10 @@ int Tokenizer::pad_id() const { return sp_->pad_id(); }
 int Tokenizer::bos_id() const { return sp_->bos_id(); }
 int Tokenizer::eos_id() const { return sp_->eos_id(); }
 std::string Tokenizer::piece(int id) const { return sp_->IdToPiece(id); }
+int Tokenizer::piece_id(const std::string& piece) const {
+  const int id = sp_->PieceToId(piece);
+  return id == sp_->unk_id() && piece != sp_->IdToPiece(id) ? -1 : id;
+}
 int Tokenizer::unk_id() const { return sp_->unk_id(); }
 
 }  // namespace tandem

@@ -24,6 +24,7 @@ class Tokenizer {
   Ids encode(const std::string& text) const;
   std::string decode(const Ids& ids) const;  // special ids (pad/bos/eos) are dropped
   std::string piece(int id) const;  // the piece's text, e.g. "▁Haus"
+  int piece_id(const std::string& piece) const;  // -1 when the vocabulary lacks it
   int vocab_size() const;
   int pad_id() const;
   int bos_id() const;

@@ -37,7 +37,9 @@ std::string train_vocab(const std::vector<std::string>& lines, const VocabOption
   size_t non_empty = 0;
   for (const auto& l : lines) non_empty += !l.empty();
   TANDEM_CHECK(non_empty > 0) << "vocabulary training: no non-empty lines of text";
-  const std::unordered_map<std::string, std::string> args = {
+  std::string reserved;
+  for (const auto& piece : o.reserved) reserved += (reserved.empty() ? "" : ",") + piece;
+  std::unordered_map<std::string, std::string> args = {
       {"model_type", o.type},
       {"vocab_size", std::to_string(o.size)},
       {"character_coverage", std::to_string(o.character_coverage)},
@@ -51,6 +53,7 @@ std::string train_vocab(const std::vector<std::string>& lines, const VocabOption
       {"minloglevel", "2"},
       {"num_threads", "2"},
   };
+  if (!reserved.empty()) args["user_defined_symbols"] = reserved;
   LineIterator it(lines);
   std::string model;
   const auto status = sentencepiece::SentencePieceTrainer::Train(args, &it, &model);

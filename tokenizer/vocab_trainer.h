@@ -15,6 +15,8 @@ struct VocabOptions {
   float character_coverage = 1.0f;  // 1.0 keeps every character of the training text
   int max_sentences = 2000000;      // sampled when the text has more lines
   unsigned seed = 1;
+  // Pieces kept whole and given their own ids (denoising's <mask> and sentinels).
+  std::vector<std::string> reserved;
 };
 
 // Returns the serialized model (what a .model file holds). `lines` is the raw

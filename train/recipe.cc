@@ -80,7 +80,7 @@ void apply_override(YAML::Node& root, const std::string& assignment) {
 }
 
 void parse_files(YamlFields& parent, const std::string& key, DataFiles& files, bool required,
-                 const std::string& where) {
+                 const std::string& where, bool text_only = false) {
   if (!parent.has(key)) {
     TANDEM_CHECK(!required) << parent.location() << ": data." << key << ": missing (src and tgt files)";
     parent.node(key);
@@ -91,7 +91,28 @@ void parse_files(YamlFields& parent, const std::string& key, DataFiles& files, b
   f.get("tgt", files.tgt);
   f.finish();
   TANDEM_CHECK(!files.src.empty()) << f.location() << ": data." << key << ".src: missing";
+  if (text_only) {  // denoising: the text is both sides; a tgt would be ignored
+    TANDEM_CHECK(files.tgt.empty()) << f.location() << ": data." << key
+                                    << ".tgt: task denoise reads only src (monolingual text)";
+    files.tgt = files.src;
+    return;
+  }
   TANDEM_CHECK(!files.tgt.empty()) << f.location() << ": data." << key << ".tgt: missing";
+}
+
+void parse_denoise(YamlFields& root, DenoiseRecipe& d, const std::string& where) {
+  if (!root.has("denoise")) return;
+  YamlFields f(root.node("denoise"), where, "denoise");
+  f.get("noise", d.noise);
+  TANDEM_CHECK(d.noise == "bart" || d.noise == "t5")
+      << f.locate("noise") << ": expected bart or t5, got \"" << d.noise << "\"";
+  f.get("ratio", d.ratio, 0.01, 0.9);
+  f.get("poisson_lambda", d.poisson_lambda, 0.1, 100.0);
+  f.get("permute_sentences", d.permute_sentences);
+  f.get("mean_span", d.mean_span, 1.0, 100.0);
+  f.get("sentinels", d.sentinels, 1, 1000);
+  f.get("copies", d.copies, 1, 100);
+  f.finish();
 }
 
 void parse_optimizer(YamlFields& train, OptimizerRecipe& o, const std::string& where) {
@@ -176,6 +197,13 @@ void parse_train(YamlFields& root, TrainRecipe& t, const std::string& where) {
 
 }  // namespace
 
+std::vector<std::string> denoise_reserved_pieces(const DenoiseRecipe& d) {
+  std::vector<std::string> pieces = {"<mask>"};
+  if (d.noise == "t5")
+    for (int i = 0; i < d.sentinels; ++i) pieces.push_back("<extra_id_" + std::to_string(i) + ">");
+  return pieces;
+}
+
 double parse_duration(const std::string& text, const std::string& where) {
   double total = 0, number = 0;
   bool any = false;
@@ -222,7 +250,10 @@ Recipe load_recipe(const std::string& path, const RecipeOverrides& overrides) {
   YamlFields f(root, path, "");
   f.get("name", r.name);
   f.get_enum("task", r.task, std::vector<std::pair<std::string, Task>>{
-                                 {"translate", Task::Translate}, {"summarize", Task::Summarize}});
+                                 {"translate", Task::Translate}, {"summarize", Task::Summarize}, {"denoise", Task::Denoise}});
+  const bool text_only = r.task == Task::Denoise;
+  TANDEM_CHECK(text_only || !f.has("denoise")) << f.locate("denoise") << ": only for task: denoise";
+  parse_denoise(f, r.denoise, path);
   std::string data_root = "${TANDEM_DATA:-../shared/data}";
   f.get("data_root", data_root);
   // Precedence: --data-root, then TANDEM_DATA, then the recipe's value.
@@ -234,9 +265,9 @@ Recipe load_recipe(const std::string& path, const RecipeOverrides& overrides) {
   TANDEM_CHECK(f.has("data")) << path << ": data: missing (train, valid and test files)";
   {
     YamlFields d(f.node("data"), path, "data");
-    parse_files(d, "train", r.train, true, path);
-    parse_files(d, "valid", r.valid, true, path);
-    parse_files(d, "test", r.test, false, path);
+    parse_files(d, "train", r.train, true, path, text_only);
+    parse_files(d, "valid", r.valid, true, path, text_only);
+    parse_files(d, "test", r.test, false, path, text_only);
     d.finish();
   }
   if (f.has("vocab")) {

@@ -62,12 +62,30 @@ struct TrainRecipe {
   std::string precision = "float32";
 };
 
-enum class Task { Translate, Summarize };
+enum class Task { Translate, Summarize, Denoise };
+
+// task: denoise (pretraining on monolingual text, train/noise.h). Each line of
+// the text files is a document; each is noised `copies` times, once, from the
+// run's seed (so resume is exact).
+struct DenoiseRecipe {
+  std::string noise = "bart";   // bart: text infilling (+ sentence permutation) | t5: span corruption
+  double ratio = -1;            // share of tokens noised; -1: 0.3 for bart, 0.15 for t5
+  double poisson_lambda = 3;    // bart span lengths
+  bool permute_sentences = true;  // bart
+  double mean_span = 3;         // t5
+  int sentinels = 100;          // t5: <extra_id_0> ... reserved in the vocabulary
+  int copies = 1;               // noised copies of each training document
+  double effective_ratio() const { return ratio >= 0 ? ratio : noise == "t5" ? 0.15 : 0.3; }
+};
+
+// The vocabulary pieces denoising reserves: <mask>, and the t5 sentinels.
+std::vector<std::string> denoise_reserved_pieces(const DenoiseRecipe& d);
 
 struct Recipe {
   std::string path;       // the recipe file
   std::string name;
   Task task = Task::Translate;  // summarize: ROUGE on the test set, long inputs split
+  DenoiseRecipe denoise;        // task: denoise
   std::string data_root;  // resolved
   DataFiles train, valid, test;
   VocabRecipe vocab;

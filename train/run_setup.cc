@@ -50,6 +50,7 @@ Vocabularies prepare_vocabularies(const Recipe& r, const std::string& run_dir,
   o.type = r.vocab.type;
   o.size = r.vocab.size;
   o.seed = static_cast<unsigned>(r.training.seed);
+  if (r.task == Task::Denoise) o.reserved = denoise_reserved_pieces(r.denoise);
   if (r.vocab.joint) {
     auto lines = lines_of(r.train.src);
     auto tgt = lines_of(r.train.tgt);

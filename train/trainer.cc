@@ -27,6 +27,7 @@
 #include "train/averaging.h"
 #include "train/checkpoint.h"
 #include "train/dataset.h"
+#include "train/denoise_data.h"
 #include "train/distributed.h"
 #include "train/gradient_allreduce.h"
 #include "kernels/cross_entropy.h"
@@ -211,15 +212,31 @@ void Trainer::setup() {
       << r_.path << ": model.tie_embeddings all needs vocab.joint: true";
   config_.validate(r_.path + ": model");
 
-  train_ = load_parallel(r_.train.src, r_.train.tgt, *vocab_.source, *vocab_.target, t_.max_len);
+  if (r_.task == Task::Denoise) {
+    TANDEM_CHECK(vocab_.joint) << r_.path << ": task denoise needs one joint vocabulary (vocab.joint: true)";
+    train_ = load_denoising(r_.train.src, *vocab_.source, r_.denoise, t_.seed, r_.denoise.copies, t_.max_len,
+                            r_.path)
+                 .pairs;
+  } else {
+    train_ = load_parallel(r_.train.src, r_.train.tgt, *vocab_.source, *vocab_.target, t_.max_len);
+  }
   say("train: " + std::to_string(train_.src.size()) + " pairs, " + std::to_string(train_.src_tokens) +
       " source + " + std::to_string(train_.tgt_tokens) + " target tokens; skipped " +
       std::to_string(train_.skipped_empty) + " with an empty side and " +
       std::to_string(train_.skipped_long) + " over max_len " + std::to_string(t_.max_len));
   TANDEM_CHECK(!train_.src.empty()) << r_.train.src << ": no usable training pairs";
-  valid_ = load_parallel(r_.valid.src, r_.valid.tgt, *vocab_.source, *vocab_.target, config_.position_limit());
-  valid_src_lines_ = read_lines(r_.valid.src);
-  valid_tgt_lines_ = read_lines(r_.valid.tgt);
+  if (r_.task == Task::Denoise) {
+    // Validation restores noised validation text (noised once, from the seed).
+    DenoisingText valid = load_denoising(r_.valid.src, *vocab_.source, r_.denoise, t_.seed + 1, 1,
+                                         config_.position_limit(), r_.path);
+    valid_ = std::move(valid.pairs);
+    valid_src_lines_ = std::move(valid.noised);
+    valid_tgt_lines_ = std::move(valid.original);
+  } else {
+    valid_ = load_parallel(r_.valid.src, r_.valid.tgt, *vocab_.source, *vocab_.target, config_.position_limit());
+    valid_src_lines_ = read_lines(r_.valid.src);
+    valid_tgt_lines_ = read_lines(r_.valid.tgt);
+  }
   if (t_.valid_sentences > 0 && static_cast<size_t>(t_.valid_sentences) < valid_src_lines_.size()) {
     valid_src_lines_.resize(t_.valid_sentences);
     valid_tgt_lines_.resize(t_.valid_sentences);
@@ -617,8 +634,16 @@ std::map<std::string, double> Trainer::finish() {
   results["updates"] = static_cast<double>(state_.update);
   results["train_seconds"] = state_.elapsed;
   if (!r_.test.src.empty()) {
-    const auto src = read_lines(r_.test.src);
-    const auto ref = read_lines(r_.test.tgt);
+    std::vector<std::string> src, ref;
+    if (r_.task == Task::Denoise) {
+      DenoisingText test = load_denoising(r_.test.src, *vocab_.source, r_.denoise, t_.seed + 2, 1,
+                                          config_.position_limit(), r_.path);
+      src = std::move(test.noised);
+      ref = std::move(test.original);
+    } else {
+      src = read_lines(r_.test.src);
+      ref = read_lines(r_.test.tgt);
+    }
     TANDEM_CHECK(src.size() == ref.size()) << "test files differ in length: " << r_.test.src << " has "
                                            << src.size() << " lines, " << r_.test.tgt << " has " << ref.size();
     const auto start = Clock::now();

@@ -1,0 +1,75 @@
+#include "train/denoise_data.h"
+
+#include "core/error.h"
+#include "io/text_input.h"
+#include "train/noise.h"
+
+namespace tandem {
+namespace {
+
+// Pieces that end a sentence (for sentence permutation): those ending in . ! ?
+std::vector<int> sentence_end_ids(const Tokenizer& tok) {
+  std::vector<int> ids;
+  for (int id = 0; id < tok.vocab_size(); ++id) {
+    const std::string p = tok.piece(id);
+    if (!p.empty() && (p.back() == '.' || p.back() == '!' || p.back() == '?')) ids.push_back(id);
+  }
+  return ids;
+}
+
+}  // namespace
+
+DenoisingText load_denoising(const std::string& path, const Tokenizer& tok, const DenoiseRecipe& d,
+                             uint64_t seed, int copies, int max_len, const std::string& where) {
+  std::vector<int> reserved;
+  for (const auto& piece : denoise_reserved_pieces(d)) {
+    const int id = tok.piece_id(piece);
+    TANDEM_CHECK(id >= 0) << where << ": the vocabulary has no " << piece
+                          << " piece (denoising reserves it when it trains the vocabulary; a vocab.model "
+                             "given in the recipe must have it as a user-defined symbol)";
+    reserved.push_back(id);
+  }
+  const int mask = reserved[0];
+  const std::vector<int> sentinels(reserved.begin() + 1, reserved.end());
+  const std::vector<int> ends = d.permute_sentences ? sentence_end_ids(tok) : std::vector<int>();
+  const double ratio = d.effective_ratio();
+  DenoisingText out;
+  const auto lines = read_lines(path);
+  for (int copy = 0; copy < copies; ++copy)
+    for (size_t i = 0; i < lines.size(); ++i) {
+      const Ids text = tok.encode(lines[i]);
+      if (text.empty()) {
+        ++out.pairs.skipped_empty;
+        continue;
+      }
+      // One stream per (copy, document): the noise is a pure function of the seed.
+      const uint64_t document = static_cast<uint64_t>(copy) * lines.size() + i;
+      const Rng::Stream draws(seed ^ 0x6E6F697365ULL, document);
+      NoisedPair p;
+      if (d.noise == "t5") {
+        p = span_corruption(text, sentinels, ratio, d.mean_span, draws);
+      } else {
+        const Ids order = ends.empty() ? text : permute_sentences(text, ends, Rng::Stream(seed ^ 0x7065726DULL, document));
+        p = text_infilling(order, mask, ratio, d.poisson_lambda, draws);
+        p.target = text;  // the original order is what the model restores
+      }
+      if (p.target.empty()) {
+        ++out.pairs.skipped_empty;
+        continue;
+      }
+      p.source.push_back(tok.eos_id());
+      if (static_cast<int>(p.source.size()) > max_len || static_cast<int>(p.target.size()) + 1 > max_len) {
+        ++out.pairs.skipped_long;
+        continue;
+      }
+      out.noised.push_back(tok.decode(p.source));
+      out.original.push_back(tok.decode(p.target));
+      out.pairs.src_tokens += static_cast<long long>(p.source.size());
+      out.pairs.tgt_tokens += static_cast<long long>(p.target.size()) + 1;
+      out.pairs.src.push_back(std::move(p.source));
+      out.pairs.tgt.push_back(std::move(p.target));
+    }
+  return out;
+}
+
+}  // namespace tandem

@@ -1,0 +1,25 @@
+// train/denoise_data.h: the training pairs of `task: denoise`: every line of a
+// text file is a document, tokenized and noised (train/noise.h) into a
+// (noised source, original target) pair, `copies` times, from the run's seed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "train/dataset.h"
+#include "train/recipe.h"
+
+namespace tandem {
+
+struct DenoisingText {
+  ParallelData pairs;
+  // As text (the noised side decoded, reserved pieces written out): what
+  // validation feeds the translator and scores against.
+  std::vector<std::string> noised, original;
+};
+
+// Fails naming `where` when the vocabulary lacks a reserved piece.
+DenoisingText load_denoising(const std::string& path, const Tokenizer& tok, const DenoiseRecipe& d,
+                             uint64_t seed, int copies, int max_len, const std::string& where);
+
+}  // namespace tandem
