@@ -3,7 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "train/trainer.h"
+#include "train/stages.h"
 
 namespace tandem::cli {
 
@@ -26,6 +26,8 @@ int run_train(int argc, char** argv) {
   if (!parse_command_line(argc, argv, "tandem train RECIPE.yaml [--set key=value ...] [options]",
                           "Train a model from a recipe: vocabulary, training with validation and\n"
                           "checkpoints, checkpoint averaging, OUTPUT/model.h5, test-set scores.\n"
+                          "A recipe with stages: (e.g. pretrain, then finetune) runs them in order,\n"
+                          "each in OUTPUT/NAME, each starting from the previous stage's model.\n"
                           "Logs go to stderr and OUTPUT/metrics.tsv, OUTPUT/valid.tsv.",
                           options, positional, vm))
     return 0;
@@ -33,12 +35,11 @@ int run_train(int argc, char** argv) {
   RecipeOverrides overrides;
   if (vm.count("set")) overrides.set = vm["set"].as<std::vector<std::string>>();
   if (vm.count("data-root")) overrides.data_root = vm["data-root"].as<std::string>();
-  const Recipe recipe = load_recipe(vm["recipe"].as<std::string>(), overrides);
   TrainOptions o;
   o.resume = vm["resume"].as<bool>();
   o.dry_run = vm["dry-run"].as<bool>();
   o.profile = vm["profile"].as<bool>();
-  train_recipe(recipe, o);
+  train_recipe_file(vm["recipe"].as<std::string>(), overrides, o);
   return 0;
 }
 

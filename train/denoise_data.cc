@@ -17,6 +17,24 @@ std::vector<int> sentence_end_ids(const Tokenizer& tok) {
   return ids;
 }
 
+// One document per line, or per run of non-empty lines (joined by spaces).
+std::vector<std::string> read_documents(const std::string& path, bool blocks) {
+  std::vector<std::string> lines = read_lines(path);
+  if (!blocks) return lines;
+  std::vector<std::string> documents;
+  std::string current;
+  for (const auto& line : lines) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) {
+      if (!current.empty()) documents.push_back(std::move(current));
+      current.clear();
+    } else {
+      current += (current.empty() ? "" : " ") + line;
+    }
+  }
+  if (!current.empty()) documents.push_back(std::move(current));
+  return documents;
+}
+
 }  // namespace
 
 DenoisingText load_denoising(const std::string& path, const Tokenizer& tok, const DenoiseRecipe& d,
@@ -34,7 +52,7 @@ DenoisingText load_denoising(const std::string& path, const Tokenizer& tok, cons
   const std::vector<int> ends = d.permute_sentences ? sentence_end_ids(tok) : std::vector<int>();
   const double ratio = d.effective_ratio();
   DenoisingText out;
-  const auto lines = read_lines(path);
+  const auto lines = read_documents(path, d.blocks);
   for (int copy = 0; copy < copies; ++copy)
     for (size_t i = 0; i < lines.size(); ++i) {
       const Ids text = tok.encode(lines[i]);

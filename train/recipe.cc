@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -41,13 +42,10 @@ std::string expand_env(const std::string& s) {
   return out;
 }
 
-// Applies "a.b.c=value" to the YAML tree. A scalar `model:` (a preset name or
-// path) becomes {preset: NAME} so that model fields can be set on top of it.
-void apply_override(YAML::Node& root, const std::string& assignment) {
-  const size_t eq = assignment.find('=');
-  TANDEM_CHECK(eq != std::string::npos && eq > 0)
-      << "--set " << assignment << ": expected key.path=value";
-  const std::string path = assignment.substr(0, eq), value = assignment.substr(eq + 1);
+// Sets the node at "a.b.c" in the YAML tree. A scalar `model:` (a preset name
+// or path) becomes {preset: NAME} so that model fields can be set on top of it.
+// `what` names the assignment in errors.
+void set_path(YAML::Node& root, const std::string& path, const YAML::Node& value, const std::string& what) {
   std::vector<std::string> keys;
   for (size_t start = 0;;) {
     const size_t dot = path.find('.', start);
@@ -67,16 +65,80 @@ void apply_override(YAML::Node& root, const std::string& assignment) {
       chain.back()[keys[i]] = YAML::Node(YAML::NodeType::Map);
       next = chain.back()[keys[i]];
     }
-    TANDEM_CHECK(next.IsMap()) << "--set " << assignment << ": " << keys[i] << " is not a mapping";
+    TANDEM_CHECK(next.IsMap()) << what << ": " << keys[i] << " is not a mapping";
     chain.push_back(next);
   }
+  chain.back()[keys.back()] = value;
+}
+
+// Applies "a.b.c=value" (--set) to the YAML tree.
+void apply_override(YAML::Node& root, const std::string& assignment) {
+  const size_t eq = assignment.find('=');
+  TANDEM_CHECK(eq != std::string::npos && eq > 0)
+      << "--set " << assignment << ": expected key.path=value";
+  const std::string path = assignment.substr(0, eq), value = assignment.substr(eq + 1);
   YAML::Node parsed;
   try {
     parsed = YAML::Load(value);
   } catch (const YAML::Exception& e) {
     TANDEM_FAIL() << "--set " << assignment << ": " << e.msg;
   }
-  chain.back()[keys.back()] = parsed;
+  set_path(root, path, parsed, "--set " + assignment);
+}
+
+// `stages:` — a list of {name, set: {key.path: value, ...}}. Returns the stage
+// names; when `stage` is one of them, applies its settings to `root`, with its
+// own output folder under the recipe's and the previous stage's model as
+// init_from.
+std::vector<std::string> apply_stage(YAML::Node& root, const std::string& path, const std::string& stage,
+                                     std::string* init_from_previous) {
+  std::vector<std::string> names;
+  const YAML::Node stages = root["stages"];
+  if (!stages.IsDefined() || stages.IsNull()) {
+    TANDEM_CHECK(stage.empty()) << path << ": no stages: to run stage " << stage << " of";
+    return names;
+  }
+  TANDEM_CHECK(stages.IsSequence() && stages.size() > 0)
+      << path << ":" << stages.Mark().line + 1 << ": stages: expected a list of {name, set}";
+  const std::string base_output = root["output"].IsScalar() ? root["output"].Scalar()
+                                  : "runs/" + (root["name"].IsScalar() ? root["name"].Scalar() : std::string("run"));
+  for (size_t i = 0; i < stages.size(); ++i) {
+    const YAML::Node st = stages[i];
+    const int line = st.Mark().line + 1;
+    TANDEM_CHECK(st.IsMap() && st["name"].IsScalar())
+        << path << ":" << line << ": stages[" << i << "]: expected a mapping with a name";
+    const std::string name = st["name"].Scalar();
+    TANDEM_CHECK(!name.empty() && name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos)
+        << path << ":" << line << ": stage name \"" << name << "\": use lower-case letters, digits, _ and -";
+    for (const auto& seen : names)
+      TANDEM_CHECK(seen != name) << path << ":" << line << ": stage " << name << " is named twice";
+    for (const auto& key : st) {
+      const std::string k = key.first.as<std::string>();
+      TANDEM_CHECK(k == "name" || k == "set") << path << ":" << key.first.Mark().line + 1 << ": stages[" << i
+                                             << "]." << k << ": unknown key (expected name or set)";
+    }
+    names.push_back(name);
+    if (name != stage) continue;
+    const YAML::Node sets = st["set"];
+    if (sets.IsDefined() && !sets.IsNull()) {
+      TANDEM_CHECK(sets.IsMap()) << path << ":" << sets.Mark().line + 1 << ": stages[" << i
+                                 << "].set: expected a mapping of key.path: value";
+      for (const auto& kv : sets) {
+        const std::string key = kv.first.as<std::string>();
+        TANDEM_CHECK(key != "output" && key != "stages")
+            << path << ":" << kv.first.Mark().line + 1 << ": stage " << name << " may not set " << key;
+        set_path(root, key, YAML::Clone(kv.second), path + ": stage " + name + ": " + key);
+      }
+    }
+    root["output"] = base_output + "/" + name;
+    if (i > 0) {
+      *init_from_previous = base_output + "/" + names[i - 1] + "/model.h5";
+      root["init_from"] = *init_from_previous;
+    }
+  }
+  TANDEM_CHECK(stage.empty() || std::find(names.begin(), names.end(), stage) != names.end())
+      << path << ": no stage named " << stage;
+  return names;
 }
 
 void parse_files(YamlFields& parent, const std::string& key, DataFiles& files, bool required,
@@ -112,6 +174,11 @@ void parse_denoise(YamlFields& root, DenoiseRecipe& d, const std::string& where)
   f.get("mean_span", d.mean_span, 1.0, 100.0);
   f.get("sentinels", d.sentinels, 1, 1000);
   f.get("copies", d.copies, 1, 100);
+  std::string documents = "lines";
+  f.get("documents", documents);
+  TANDEM_CHECK(documents == "lines" || documents == "blocks")
+      << f.locate("documents") << ": expected lines or blocks, got \"" << documents << "\"";
+  d.blocks = documents == "blocks";
   f.finish();
 }
 
@@ -247,7 +314,11 @@ Recipe load_recipe(const std::string& path, const RecipeOverrides& overrides) {
 
   Recipe r;
   r.path = path;
+  std::string init_from_previous;
+  r.stages = apply_stage(root, path, overrides.stage, &init_from_previous);
+  r.stage = overrides.stage;
   YamlFields f(root, path, "");
+  if (f.has("stages")) f.node("stages");
   f.get("name", r.name);
   f.get_enum("task", r.task, std::vector<std::pair<std::string, Task>>{
                                  {"translate", Task::Translate}, {"summarize", Task::Summarize}, {"denoise", Task::Denoise}});
@@ -334,7 +405,8 @@ Recipe load_recipe(const std::string& path, const RecipeOverrides& overrides) {
   if (!r.vocab.model.empty()) {
     TANDEM_CHECK(file_exists(r.vocab.model)) << path << ": vocab.model: " << r.vocab.model << ": no such file";
   }
-  if (!r.init_from.empty()) {
+  // A stage's input is the previous stage's model: it exists once that stage has run.
+  if (!r.init_from.empty() && r.init_from != init_from_previous) {
     TANDEM_CHECK(file_exists(r.init_from)) << path << ": init_from: " << r.init_from << ": no such file";
   }
 

@@ -65,7 +65,8 @@ struct TrainRecipe {
 enum class Task { Translate, Summarize, Denoise };
 
 // task: denoise (pretraining on monolingual text, train/noise.h). Each line of
-// the text files is a document; each is noised `copies` times, once, from the
+// the text files is a document (or, with `documents: blocks`, each run of
+// lines up to a blank line); each is noised `copies` times, once, from the
 // run's seed (so resume is exact).
 struct DenoiseRecipe {
   std::string noise = "bart";   // bart: text infilling (+ sentence permutation) | t5: span corruption
@@ -75,6 +76,7 @@ struct DenoiseRecipe {
   double mean_span = 3;         // t5
   int sentinels = 100;          // t5: <extra_id_0> ... reserved in the vocabulary
   int copies = 1;               // noised copies of each training document
+  bool blocks = false;          // documents are blank-line-separated blocks, not lines
   double effective_ratio() const { return ratio >= 0 ? ratio : noise == "t5" ? 0.15 : 0.3; }
 };
 
@@ -100,11 +102,16 @@ struct Recipe {
   bool freeze_embeddings = false;  // freeze: [embeddings] (tied output projection too)
   bool freeze_encoder = false;     // freeze: [encoder]
   std::string resolved_yaml;  // the whole recipe after overrides, for logs and the model file
+  // `stages:` (e.g. pretrain then finetune): their names in order, and the one
+  // this Recipe is ("" = the recipe without any stage's settings).
+  std::vector<std::string> stages;
+  std::string stage;
 };
 
 struct RecipeOverrides {
   std::vector<std::string> set;  // "a.b=value"
   std::string data_root;         // --data-root ("" = not given)
+  std::string stage;             // apply this stage of the recipe's stages:
 };
 
 // Reads, overrides, validates; checks that data files exist.

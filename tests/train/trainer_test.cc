@@ -21,6 +21,7 @@
 #include "train/averaging.h"
 #include "train/checkpoint.h"
 #include "train/denoise_data.h"
+#include "train/stages.h"
 #include "metrics/bleu.h"
 #include "tokenizer/tokenizer.h"
 
@@ -278,6 +279,43 @@ TEST_F(TrainerTest, DenoisingLearnsToRestoreText) {
   ModelFileMeta t5_meta;
   load_model(d + "/t5/model.h5", &t5_meta);
   EXPECT_GE(Tokenizer(t5_meta.vocab_src, "vocab").piece_id("<extra_id_3>"), 0);
+  set_threads(0);
+}
+
+// stages: pretrain (denoising on text) then finetune (the copy task) in one
+// command, each in its own folder, the second starting from the first's model
+// and vocabulary; --resume skips stages that finished.
+TEST_F(TrainerTest, StagesRunInOrderFromOneAnother) {
+  set_threads(1);
+  const std::string d = *dir_;
+  write_alphabet_text(d + "/data");
+  std::string yaml = recipe_yaml(d + "/data", d + "/staged", 30, 0.f, 30);
+  yaml += "stages:\n"
+          "  - name: pretrain\n"
+          "    set: {task: denoise, denoise: {noise: bart}, train.max_updates: 40,\n"
+          "          data: {train: {src: text_train.txt}, valid: {src: text_valid.txt}}}\n"
+          "  - name: finetune\n";
+  const std::string path = d + "/staged.yaml";
+  std::ofstream(path) << yaml;
+  train_recipe_file(path, {}, {});
+  ModelFileMeta pre, fine;
+  load_model(d + "/staged/pretrain/model.h5", &pre);
+  load_model(d + "/staged/finetune/model.h5", &fine);
+  EXPECT_EQ(fine.vocab_src, pre.vocab_src) << "the finetune stage keeps the pretrained vocabulary";
+  EXPECT_NE(fine.config_yaml.find("init_from: " + d + "/staged/pretrain/model.h5"), std::string::npos);
+  EXPECT_NE(pre.config_yaml.find("task: denoise"), std::string::npos);
+  TrainOptions resume;
+  resume.resume = true;
+  EXPECT_TRUE(train_recipe_file(path, {}, resume).empty()) << "both stages had finished";
+  // A stage that does not exist, and settings a stage may not change.
+  RecipeOverrides missing;
+  missing.stage = "nope";
+  EXPECT_NE(test::error_of([&] { load_recipe(path, missing); }).find("no stage named nope"), std::string::npos);
+  std::ofstream(path) << yaml << "    set: {output: elsewhere}\n";
+  RecipeOverrides fine_stage;
+  fine_stage.stage = "finetune";
+  EXPECT_NE(test::error_of([&] { load_recipe(path, fine_stage); }).find("stage finetune may not set output"),
+            std::string::npos);
   set_threads(0);
 }
 
