@@ -96,6 +96,11 @@ int run_tune_decode(int argc, char** argv) {
   TANDEM_CHECK(valid.size() == 2) << "--valid takes two files, VALID.src VALID.ref; got " << valid.size();
   const auto beams = parse_list<int>(vm["beams"].as<std::string>(), "--beams", 1, 64);
   const auto penalties = parse_list<float>(vm["length-penalties"].as<std::string>(), "--length-penalties", 0.f, 10.f);
+  // Each combination decodes the whole validation set.
+  constexpr size_t kMaxTrials = 64;
+  TANDEM_CHECK(beams.size() * penalties.size() <= kMaxTrials)
+      << "--beams x --length-penalties: " << beams.size() * penalties.size() << " combinations, at most "
+      << kMaxTrials;
   TANDEM_CHECK(std::filesystem::absolute(input) != std::filesystem::absolute(output))
       << "-o " << output << " is the input file: write the tuned model to another path";
   const auto lines = read_lines(valid[0]);
@@ -127,10 +132,8 @@ int run_tune_decode(int argc, char** argv) {
     if (t.bleu > best.bleu || (t.bleu == best.bleu && t.beam < best.beam)) best = t;
   std::printf("chosen: beam %d, length penalty %.2f (validation BLEU %.2f, chrF %.2f)\n", best.beam,
               best.length_penalty, best.bleu, best.chrf);
-  ModelFileMeta meta;
-  auto model = load_model(input, &meta);
-  meta.config_yaml = with_tuned_decode(meta.config_yaml, best, trials, valid[0], lines.size());
-  save_model(output, *model, meta);
+  m.meta.config_yaml = with_tuned_decode(m.meta.config_yaml, best, trials, valid[0], lines.size());
+  save_model(output, *m.model, m.meta);
   std::printf("wrote %s\n", output.c_str());
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "train/denoise_data.h"
 
 #include "core/error.h"
+#include "core/memory_limit.h"
 #include "io/text_input.h"
 #include "train/noise.h"
 
@@ -38,7 +39,8 @@ std::vector<std::string> read_documents(const std::string& path, bool blocks) {
 }  // namespace
 
 DenoisingText load_denoising(const std::string& path, const Tokenizer& tok, const DenoiseRecipe& d,
-                             uint64_t seed, int copies, int max_len, const std::string& where) {
+                             uint64_t seed, int copies, int max_len, const std::string& where,
+                             bool as_text) {
   std::vector<int> reserved;
   for (const auto& piece : denoise_reserved_pieces(d)) {
     const int id = tok.piece_id(piece);
@@ -53,7 +55,12 @@ DenoisingText load_denoising(const std::string& path, const Tokenizer& tok, cons
   const double ratio = d.effective_ratio();
   DenoisingText out;
   const auto lines = read_documents(path, d.blocks);
-  for (int copy = 0; copy < copies; ++copy)
+  for (int copy = 0; copy < copies; ++copy) {
+    // The first copy's size tells what all of them will hold.
+    if (copy == 1)
+      check_fits_in_memory(static_cast<double>(out.pairs.src_tokens + out.pairs.tgt_tokens) * sizeof(int32_t) *
+                               copies,
+                           std::to_string(copies) + " noised copies of " + path, where + ": denoise.copies");
     for (size_t i = 0; i < lines.size(); ++i) {
       const Ids text = tok.encode(lines[i]);
       if (text.empty()) {
@@ -80,13 +87,16 @@ DenoisingText load_denoising(const std::string& path, const Tokenizer& tok, cons
         ++out.pairs.skipped_long;
         continue;
       }
-      out.noised.push_back(tok.decode(p.source));
-      out.original.push_back(tok.decode(p.target));
+      if (as_text) {
+        out.noised.push_back(tok.decode(p.source));
+        out.original.push_back(tok.decode(p.target));
+      }
       out.pairs.src_tokens += static_cast<long long>(p.source.size());
       out.pairs.tgt_tokens += static_cast<long long>(p.target.size()) + 1;
       out.pairs.src.push_back(std::move(p.source));
       out.pairs.tgt.push_back(std::move(p.target));
     }
+  }
   return out;
 }
 

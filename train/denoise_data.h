@@ -18,8 +18,10 @@ struct DenoisingText {
   std::vector<std::string> noised, original;
 };
 
-// Fails naming `where` when the vocabulary lacks a reserved piece.
+// Fails naming `where` when the vocabulary lacks a reserved piece. Without
+// `as_text` only the pairs are kept (training needs no text back).
 DenoisingText load_denoising(const std::string& path, const Tokenizer& tok, const DenoiseRecipe& d,
-                             uint64_t seed, int copies, int max_len, const std::string& where);
+                             uint64_t seed, int copies, int max_len, const std::string& where,
+                             bool as_text = true);
 
 }  // namespace tandem

@@ -113,7 +113,9 @@ std::vector<std::string> apply_stage(YAML::Node& root, const std::string& path, 
     for (const auto& seen : names)
       TANDEM_CHECK(seen != name) << path << ":" << line << ": stage " << name << " is named twice";
     for (const auto& key : st) {
-      const std::string k = key.first.as<std::string>();
+      TANDEM_CHECK(key.first.IsScalar()) << path << ":" << key.first.Mark().line + 1 << ": stages[" << i
+                                         << "]: a key must be a name";
+      const std::string k = key.first.Scalar();
       TANDEM_CHECK(k == "name" || k == "set") << path << ":" << key.first.Mark().line + 1 << ": stages[" << i
                                              << "]." << k << ": unknown key (expected name or set)";
     }
@@ -124,7 +126,9 @@ std::vector<std::string> apply_stage(YAML::Node& root, const std::string& path, 
       TANDEM_CHECK(sets.IsMap()) << path << ":" << sets.Mark().line + 1 << ": stages[" << i
                                  << "].set: expected a mapping of key.path: value";
       for (const auto& kv : sets) {
-        const std::string key = kv.first.as<std::string>();
+        TANDEM_CHECK(kv.first.IsScalar()) << path << ":" << kv.first.Mark().line + 1 << ": stage " << name
+                                          << ": a key of set must be a key.path";
+        const std::string key = kv.first.Scalar();
         TANDEM_CHECK(key != "output" && key != "stages")
             << path << ":" << kv.first.Mark().line + 1 << ": stage " << name << " may not set " << key;
         set_path(root, key, YAML::Clone(kv.second), path + ": stage " + name + ": " + key);
@@ -165,20 +169,14 @@ void parse_files(YamlFields& parent, const std::string& key, DataFiles& files, b
 void parse_denoise(YamlFields& root, DenoiseRecipe& d, const std::string& where) {
   if (!root.has("denoise")) return;
   YamlFields f(root.node("denoise"), where, "denoise");
-  f.get("noise", d.noise);
-  TANDEM_CHECK(d.noise == "bart" || d.noise == "t5")
-      << f.locate("noise") << ": expected bart or t5, got \"" << d.noise << "\"";
+  f.get_enum("noise", d.noise, std::vector<std::pair<std::string, std::string>>{{"bart", "bart"}, {"t5", "t5"}});
   f.get("ratio", d.ratio, 0.01, 0.9);
   f.get("poisson_lambda", d.poisson_lambda, 0.1, 100.0);
   f.get("permute_sentences", d.permute_sentences);
   f.get("mean_span", d.mean_span, 1.0, 100.0);
   f.get("sentinels", d.sentinels, 1, 1000);
   f.get("copies", d.copies, 1, 100);
-  std::string documents = "lines";
-  f.get("documents", documents);
-  TANDEM_CHECK(documents == "lines" || documents == "blocks")
-      << f.locate("documents") << ": expected lines or blocks, got \"" << documents << "\"";
-  d.blocks = documents == "blocks";
+  f.get_enum("documents", d.blocks, std::vector<std::pair<std::string, bool>>{{"lines", false}, {"blocks", true}});
   f.finish();
 }
 

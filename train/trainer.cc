@@ -215,7 +215,7 @@ void Trainer::setup() {
   if (r_.task == Task::Denoise) {
     TANDEM_CHECK(vocab_.joint) << r_.path << ": task denoise needs one joint vocabulary (vocab.joint: true)";
     train_ = load_denoising(r_.train.src, *vocab_.source, r_.denoise, t_.seed, r_.denoise.copies, t_.max_len,
-                            r_.path)
+                            r_.path, /*as_text=*/false)
                  .pairs;
   } else {
     train_ = load_parallel(r_.train.src, r_.train.tgt, *vocab_.source, *vocab_.target, t_.max_len);
