@@ -50,6 +50,27 @@ void write_attention(const std::string& path,
   });
 }
 
+// The ">>xx<<" pieces of a vocabulary: the target-language tags a
+// multilingual model was trained with.
+std::string language_tags(const Tokenizer& tok) {
+  std::string tags;
+  for (int id = 0; id < tok.vocab_size(); ++id) {
+    const std::string p = tok.piece(id);
+    if (p.size() > 4 && p.compare(0, 2, ">>") == 0 && p.compare(p.size() - 2, 2, "<<") == 0)
+      tags += (tags.empty() ? "" : " ") + p;
+  }
+  return tags.empty() ? "none" : tags;
+}
+
+// --tag: a multilingual model reads the target language from a tag before the
+// source (the recipe's data tag); empty lines stay empty.
+void tag_lines(std::vector<std::string>& lines, const std::string& tag, const Tokenizer& source) {
+  TANDEM_CHECK(source.piece_id(tag) >= 0)
+      << "--tag " << tag << ": not a piece of the model's vocabulary (its tags: " << language_tags(source) << ")";
+  for (auto& line : lines)
+    if (line.find_first_not_of(" \t\r") != std::string::npos) line = tag + " " + line;
+}
+
 }  // namespace
 
 int run_translate(int argc, char** argv) {
@@ -66,6 +87,9 @@ int run_translate(int argc, char** argv) {
       "speculative decoding: a small model with the same target vocabulary proposes tokens that "
       "this model verifies in one pass; the output is this model's greedy output (needs --beam 1)")(
       "draft-tokens", po::value<int>()->default_value(4), "tokens the draft model proposes per round")(
+      "tag", po::value<std::string>(),
+      "put this tag before every input line: the target language of a multilingual model, as its "
+      "recipe's data tag says (e.g. >>de<<)")(
       "workers", po::value<int>()->default_value(0),
       "batches decoded at the same time, one thread each (0 = one per --threads; 1 = one batch "
       "at a time on all threads: the lowest latency per sentence)");
@@ -84,7 +108,12 @@ int run_translate(int argc, char** argv) {
   const bool alignment = vm["alignment"].as<bool>();
   const std::string attention_path = vm.count("attention") ? vm["attention"].as<std::string>() : "";
   m.decode.search.record_attention = alignment || !attention_path.empty();
-  const auto lines = read_lines(vm["input"].as<std::string>());
+  auto lines = read_lines(vm["input"].as<std::string>());
+  if (vm.count("tag")) {
+    // Word alignments would count the tag as source word 0.
+    TANDEM_CHECK(!m.decode.search.record_attention) << "--tag: no --alignment or --attention with it";
+    tag_lines(lines, vm["tag"].as<std::string>(), *m.source);
+  }
   Progress progress(vm["progress"].as<bool>() || Progress::stderr_is_terminal(), "sentences");
   Translator translator(*m.model, *m.source, *m.target, m.decode.search, m.decode.batch_tokens,
                                 m.decode.batch_sentences);

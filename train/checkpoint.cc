@@ -53,7 +53,7 @@ std::string state_to_yaml(const TrainState& s) {
   out << YAML::Key << "nonfinite_in_a_row" << YAML::Value << s.nonfinite_in_a_row;
   out << YAML::Key << "history" << YAML::Value << YAML::BeginSeq;
   for (const auto& h : s.history)
-    out << YAML::Flow << YAML::BeginSeq << h.update << h.epoch << h.loss << h.ppl << h.bleu << h.chrf
+    out << YAML::Flow << YAML::BeginSeq << h.update << h.epoch << h.loss << h.ppl << h.bleu << h.chrf << h.rouge
         << YAML::EndSeq;
   out << YAML::EndSeq;
   out << YAML::Key << "kept" << YAML::Value << YAML::BeginSeq;
@@ -78,9 +78,9 @@ TrainState state_from_yaml(const std::string& yaml, const std::string& where) {
     s.best_update = n["best_update"].as<long long>();
     s.bad_validations = n["bad_validations"].as<int>();
     s.nonfinite_in_a_row = n["nonfinite_in_a_row"].as<int>();
-    for (const auto& h : n["history"])
+    for (const auto& h : n["history"])  // states written before ROUGE was scored have 6 fields
       s.history.push_back({h[0].as<long long>(), h[1].as<int>(), h[2].as<double>(), h[3].as<double>(),
-                           h[4].as<double>(), h[5].as<double>()});
+                           h[4].as<double>(), h[5].as<double>(), h.size() > 6 ? h[6].as<double>() : -1.0});
     for (const auto& k : n["kept"])
       s.kept.push_back({k[0].as<long long>(), k[1].as<double>(), k[2].as<std::string>()});
   } catch (const YAML::Exception& e) {

@@ -15,6 +15,7 @@ struct ValidRecord {
   long long update = 0;
   int epoch = 0;
   double loss = 0, ppl = 0, bleu = 0, chrf = 0;
+  double rouge = -1;  // summarize: the mean F1 of ROUGE-1, -2 and -L; -1 = not scored
 };
 
 struct KeptCheckpoint {

@@ -9,15 +9,15 @@
 #include "io/text_input.h"
 
 namespace tandem {
+namespace {
 
-ParallelData load_parallel(const std::string& src_path, const std::string& tgt_path,
-                           const Tokenizer& src_tok, const Tokenizer& tgt_tok, int max_len) {
-  const auto src_lines = read_lines(src_path);
-  const auto tgt_lines = read_lines(tgt_path);
+void append_pairs(const DataFiles& files, const Tokenizer& src_tok, const Tokenizer& tgt_tok, int max_len,
+                  ParallelData& d) {
+  const auto src_lines = read_source_lines(files);
+  const auto tgt_lines = read_lines(files.tgt);
   TANDEM_CHECK(src_lines.size() == tgt_lines.size())
-      << "parallel files differ in length: " << src_path << " has " << src_lines.size()
-      << " lines, " << tgt_path << " has " << tgt_lines.size();
-  ParallelData d;
+      << "parallel files differ in length: " << files.src << " has " << src_lines.size()
+      << " lines, " << files.tgt << " has " << tgt_lines.size();
   for (size_t i = 0; i < src_lines.size(); ++i) {
     Ids s = src_tok.encode(src_lines[i]);
     Ids t = tgt_tok.encode(tgt_lines[i]);
@@ -35,6 +35,19 @@ ParallelData load_parallel(const std::string& src_path, const std::string& tgt_p
     d.src.push_back(std::move(s));
     d.tgt.push_back(std::move(t));
   }
+}
+
+}  // namespace
+
+ParallelData load_parallel(const std::string& src_path, const std::string& tgt_path,
+                           const Tokenizer& src_tok, const Tokenizer& tgt_tok, int max_len) {
+  return load_parallel(DataSplit{DataFiles{src_path, tgt_path, ""}}, src_tok, tgt_tok, max_len);
+}
+
+ParallelData load_parallel(const DataSplit& split, const Tokenizer& src_tok, const Tokenizer& tgt_tok,
+                           int max_len) {
+  ParallelData d;
+  for (const auto& files : split) append_pairs(files, src_tok, tgt_tok, max_len, d);
   return d;
 }
 

@@ -9,6 +9,7 @@
 #include "core/tensor.h"
 #include "model/batch.h"
 #include "tokenizer/tokenizer.h"
+#include "train/data_files.h"
 
 namespace tandem {
 
@@ -24,6 +25,9 @@ struct ParallelData {
 // counts) and tokenizes them. max_len counts a side's tokens including EOS.
 ParallelData load_parallel(const std::string& src_path, const std::string& tgt_path,
                            const Tokenizer& src_tok, const Tokenizer& tgt_tok, int max_len);
+// Every pair of a split, in order, source lines behind their tags.
+ParallelData load_parallel(const DataSplit& split, const Tokenizer& src_tok, const Tokenizer& tgt_tok,
+                           int max_len);
 
 // Index batches: pairs sorted by length, cut where padded source + target
 // tokens would exceed budget_tokens. The batches are fixed; only their order

@@ -1,5 +1,7 @@
 #include "train/denoise_data.h"
 
+#include <iterator>
+
 #include "core/error.h"
 #include "core/memory_limit.h"
 #include "io/text_input.h"
@@ -38,7 +40,7 @@ std::vector<std::string> read_documents(const std::string& path, bool blocks) {
 
 }  // namespace
 
-DenoisingText load_denoising(const std::string& path, const Tokenizer& tok, const DenoiseRecipe& d,
+DenoisingText load_denoising(const std::vector<std::string>& paths, const Tokenizer& tok, const DenoiseRecipe& d,
                              uint64_t seed, int copies, int max_len, const std::string& where,
                              bool as_text) {
   std::vector<int> reserved;
@@ -54,13 +56,20 @@ DenoisingText load_denoising(const std::string& path, const Tokenizer& tok, cons
   const std::vector<int> ends = d.permute_sentences ? sentence_end_ids(tok) : std::vector<int>();
   const double ratio = d.effective_ratio();
   DenoisingText out;
-  const auto lines = read_documents(path, d.blocks);
+  // The files make one corpus: document i's noise depends on i alone, not on the file.
+  std::vector<std::string> lines;
+  std::string names;
+  for (const auto& path : paths) {
+    auto documents = read_documents(path, d.blocks);
+    lines.insert(lines.end(), std::make_move_iterator(documents.begin()), std::make_move_iterator(documents.end()));
+    names += (names.empty() ? "" : ", ") + path;
+  }
   for (int copy = 0; copy < copies; ++copy) {
     // The first copy's size tells what all of them will hold.
     if (copy == 1)
       check_fits_in_memory(static_cast<double>(out.pairs.src_tokens + out.pairs.tgt_tokens) * sizeof(int32_t) *
                                copies,
-                           std::to_string(copies) + " noised copies of " + path, where + ": denoise.copies");
+                           std::to_string(copies) + " noised copies of " + names, where + ": denoise.copies");
     for (size_t i = 0; i < lines.size(); ++i) {
       const Ids text = tok.encode(lines[i]);
       if (text.empty()) {

@@ -145,25 +145,53 @@ std::vector<std::string> apply_stage(YAML::Node& root, const std::string& path, 
   return names;
 }
 
-void parse_files(YamlFields& parent, const std::string& key, DataFiles& files, bool required,
+// One {src, tgt, tag} mapping of data.KEY (or of its list).
+DataFiles parse_pair(const YAML::Node& node, const std::string& where, const std::string& name, bool text_only) {
+  YamlFields f(node, where, name);
+  DataFiles files;
+  f.get("src", files.src);
+  f.get("tgt", files.tgt);
+  f.get("tag", files.tag);
+  f.finish();
+  TANDEM_CHECK(!files.src.empty()) << f.location() << ": " << name << ".src: missing";
+  TANDEM_CHECK(files.tag.find_first_of(" \t\r\n") == std::string::npos)
+      << f.locate("tag") << ": a tag is one piece, without spaces (e.g. \">>de<<\"), got \"" << files.tag << "\"";
+  if (text_only) {  // denoising: the text is both sides; a tgt would be ignored
+    TANDEM_CHECK(files.tgt.empty()) << f.location() << ": " << name
+                                    << ".tgt: task denoise reads only src (monolingual text)";
+    TANDEM_CHECK(files.tag.empty()) << f.locate("tag") << ": task denoise takes no tag";
+    files.tgt = files.src;
+    return files;
+  }
+  TANDEM_CHECK(!files.tgt.empty()) << f.location() << ": " << name << ".tgt: missing";
+  return files;
+}
+
+// data.KEY: one {src, tgt[, tag]} mapping, or a list of them (several corpora,
+// or one pair per target language of a multilingual model).
+void parse_files(YamlFields& parent, const std::string& key, DataSplit& split, bool required,
                  const std::string& where, bool text_only = false) {
   if (!parent.has(key)) {
     TANDEM_CHECK(!required) << parent.location() << ": data." << key << ": missing (src and tgt files)";
     parent.node(key);
     return;
   }
-  YamlFields f(parent.node(key), where, "data." + key);
-  f.get("src", files.src);
-  f.get("tgt", files.tgt);
-  f.finish();
-  TANDEM_CHECK(!files.src.empty()) << f.location() << ": data." << key << ".src: missing";
-  if (text_only) {  // denoising: the text is both sides; a tgt would be ignored
-    TANDEM_CHECK(files.tgt.empty()) << f.location() << ": data." << key
-                                    << ".tgt: task denoise reads only src (monolingual text)";
-    files.tgt = files.src;
+  const YAML::Node node = parent.node(key);
+  const std::string name = "data." + key;
+  if (!node.IsSequence()) {
+    split.push_back(parse_pair(node, where, name, text_only));
     return;
   }
-  TANDEM_CHECK(!files.tgt.empty()) << f.location() << ": data." << key << ".tgt: missing";
+  TANDEM_CHECK(node.size() > 0) << where << ":" << node.Mark().line + 1 << ": " << name
+                                << ": an empty list (give at least one {src, tgt})";
+  for (size_t i = 0; i < node.size(); ++i)
+    split.push_back(parse_pair(node[i], where, name + "[" + std::to_string(i) + "]", text_only));
+  // A multilingual split tags every pair, or none: an untagged pair would
+  // leave the model guessing the language.
+  const auto tagged = std::count_if(split.begin(), split.end(), [](const DataFiles& d) { return !d.tag.empty(); });
+  TANDEM_CHECK(tagged == 0 || static_cast<size_t>(tagged) == split.size())
+      << where << ":" << node.Mark().line + 1 << ": " << name << ": tag every pair or none (" << tagged << " of "
+      << split.size() << " have one)";
 }
 
 void parse_denoise(YamlFields& root, DenoiseRecipe& d, const std::string& where) {
@@ -237,8 +265,8 @@ void parse_train(YamlFields& root, TrainRecipe& t, const std::string& where) {
     YamlFields e(f.node("early_stopping"), where, "train.early_stopping");
     e.get("metric", t.early_stopping_metric);
     TANDEM_CHECK(t.early_stopping_metric == "bleu" || t.early_stopping_metric == "chrf" ||
-                 t.early_stopping_metric == "loss")
-        << e.locate("metric") << ": expected bleu, chrf or loss, got \"" << t.early_stopping_metric << "\"";
+                 t.early_stopping_metric == "rouge" || t.early_stopping_metric == "loss")
+        << e.locate("metric") << ": expected bleu, chrf, rouge or loss, got \"" << t.early_stopping_metric << "\"";
     e.get("patience", t.patience, 0, 1 << 20);
     e.finish();
   }
@@ -369,6 +397,10 @@ Recipe load_recipe(const std::string& path, const RecipeOverrides& overrides) {
   }
   r.model.validate_architecture(path + ": model");
   parse_train(f, r.training, path);
+  std::string& metric = r.training.early_stopping_metric;
+  if (metric.empty()) metric = r.task == Task::Summarize ? "rouge" : "bleu";
+  TANDEM_CHECK(metric != "rouge" || r.task == Task::Summarize)
+      << path << ": train.early_stopping.metric: rouge is for task: summarize (use bleu, chrf or loss)";
   r.decode.batch_tokens = r.training.batch_tokens;
   if (f.has("decode")) parse_decode_config(f.node("decode"), path, r.decode);
   r.output = "runs/" + (r.name.empty() ? std::string("run") : r.name);
@@ -394,12 +426,20 @@ Recipe load_recipe(const std::string& path, const RecipeOverrides& overrides) {
                                     << ": no such file (data_root is " << r.data_root
                                     << "; set it with --data-root or TANDEM_DATA)";
   };
-  resolve(r.train.src, "train.src");
-  resolve(r.train.tgt, "train.tgt");
-  resolve(r.valid.src, "valid.src");
-  resolve(r.valid.tgt, "valid.tgt");
-  resolve(r.test.src, "test.src");
-  resolve(r.test.tgt, "test.tgt");
+  for (auto* split : {&r.train, &r.valid, &r.test}) {
+    const std::string key = split == &r.train ? "train" : split == &r.valid ? "valid" : "test";
+    for (size_t i = 0; i < split->size(); ++i) {
+      const std::string at = key + (split->size() > 1 ? "[" + std::to_string(i) + "]" : "");
+      resolve((*split)[i].src, at + ".src");
+      resolve((*split)[i].tgt, at + ".tgt");
+    }
+  }
+  // A tag valid or test asks for must be one the model learns.
+  const auto train_tags = split_tags(r.train);
+  for (const auto* split : {&r.valid, &r.test})
+    for (const auto& tag : split_tags(*split))
+      TANDEM_CHECK(std::find(train_tags.begin(), train_tags.end(), tag) != train_tags.end())
+          << path << ": data: tag " << tag << " is in valid or test but no training pair has it";
   if (!r.vocab.model.empty()) {
     TANDEM_CHECK(file_exists(r.vocab.model)) << path << ": vocab.model: " << r.vocab.model << ": no such file";
   }

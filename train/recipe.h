@@ -10,12 +10,9 @@
 
 #include "model/config.h"
 #include "search/decode_config.h"
+#include "train/data_files.h"
 
 namespace tandem {
-
-struct DataFiles {
-  std::string src, tgt;  // resolved against data_root
-};
 
 struct VocabRecipe {
   std::string type = "unigram";  // unigram | bpe
@@ -49,7 +46,9 @@ struct TrainRecipe {
   double max_time = 0;      // seconds of training (validation excluded); 0 = none
   int valid_every = 1000;
   int valid_sentences = 0;  // decode only the first N valid pairs for BLEU (0 = all)
-  std::string early_stopping_metric = "bleu";  // bleu | chrf | loss
+  // bleu | chrf | rouge (summarize: the mean F1 of ROUGE-1, -2 and -L) | loss;
+  // "" until parsed = the task's: rouge for summarize, else bleu.
+  std::string early_stopping_metric;
   int patience = 0;         // validations without improvement before stopping; 0 = off
   int keep = 5;             // best checkpoints kept
   int average = 5;          // checkpoints averaged into the final model
@@ -89,7 +88,7 @@ struct Recipe {
   Task task = Task::Translate;  // summarize: ROUGE on the test set, long inputs split
   DenoiseRecipe denoise;        // task: denoise
   std::string data_root;  // resolved
-  DataFiles train, valid, test;
+  DataSplit train, valid, test;  // test may be empty
   VocabRecipe vocab;
   std::string model_source;  // preset name, path, or "inline"
   ModelConfig model;

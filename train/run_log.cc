@@ -45,12 +45,13 @@ void open(std::ofstream& f, const std::string& path, const char* header, long lo
 
 }  // namespace
 
-void RunLog::open_files(const std::string& dir, long long resume_update) {
+void RunLog::open_files(const std::string& dir, long long resume_update, bool rouge) {
   open(metrics_, dir + "/metrics.tsv",
        "update\tepoch\tloss\tppl\tlr\tgrad_norm\ttgt_tokens\ttgt_tok_per_s\telapsed_s\teta_s",
        resume_update);
-  open(valid_, dir + "/valid.tsv", "update\tepoch\tvalid_loss\tvalid_ppl\tbleu\tchrf\telapsed_s",
-       resume_update);
+  const std::string valid_header =
+      std::string("update\tepoch\tvalid_loss\tvalid_ppl\tbleu\tchrf\telapsed_s") + (rouge ? "\trouge" : "");
+  open(valid_, dir + "/valid.tsv", valid_header.c_str(), resume_update);
 }
 
 void RunLog::train(const TrainRow& r) {
@@ -73,10 +74,12 @@ void RunLog::valid(const ValidRecord& v, double elapsed_s) {
   char line[256];
   std::snprintf(line, sizeof line, "%lld\t%d\t%.4f\t%.2f\t%.2f\t%.2f\t%.1f", v.update, v.epoch, v.loss,
                 v.ppl, v.bleu, v.chrf, elapsed_s);
-  valid_ << line << "\n" << std::flush;
+  char rouge[32] = "";
+  if (v.rouge >= 0) std::snprintf(rouge, sizeof rouge, "%.2f", v.rouge);
+  valid_ << line << (v.rouge >= 0 ? std::string("\t") + rouge : std::string()) << "\n" << std::flush;
   std::snprintf(line, sizeof line, "validation at update %lld | loss %.3f | ppl %.2f | BLEU %.2f | chrF %.2f",
                 v.update, v.loss, v.ppl, v.bleu, v.chrf);
-  message(line);
+  message(std::string(line) + (v.rouge >= 0 ? std::string(" | ROUGE ") + rouge : std::string()));
 }
 
 void RunLog::message(const std::string& text) {

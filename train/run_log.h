@@ -24,8 +24,9 @@ class RunLog {
   // Messages only; files are opened by open_files().
   RunLog() = default;
   // Opens both files fresh, or (resume_update >= 0) continues them after
-  // dropping rows beyond resume_update.
-  void open_files(const std::string& run_dir, long long resume_update);
+  // dropping rows beyond resume_update. rouge: valid.tsv has a rouge column
+  // (summarization: the mean F1 of ROUGE-1, -2 and -L).
+  void open_files(const std::string& run_dir, long long resume_update, bool rouge = false);
   void train(const TrainRow& row);
   void valid(const ValidRecord& r, double elapsed_s);
   void message(const std::string& text);  // stderr, with a time stamp

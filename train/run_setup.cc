@@ -30,7 +30,16 @@ void write_file(const std::string& path, const std::string& bytes) {
   TANDEM_CHECK(out) << path << ": cannot write";
 }
 
-std::vector<std::string> lines_of(const std::string& path) { return read_lines(path); }
+// The text a vocabulary learns from: every pair's source (without tags, which
+// are reserved pieces anyway) or target lines. Denoising reads one side only.
+std::vector<std::string> lines_of(const DataSplit& split, bool source) {
+  std::vector<std::string> lines;
+  for (const auto& part : split) {
+    auto more = read_lines(source ? part.src : part.tgt);
+    lines.insert(lines.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  }
+  return lines;
+}
 
 }  // namespace
 
@@ -51,9 +60,10 @@ Vocabularies prepare_vocabularies(const Recipe& r, const std::string& run_dir,
   o.size = r.vocab.size;
   o.seed = static_cast<unsigned>(r.training.seed);
   if (r.task == Task::Denoise) o.reserved = denoise_reserved_pieces(r.denoise);
+  for (const auto& tag : split_tags(r.train)) o.reserved.push_back(tag);
   if (r.vocab.joint) {
-    auto lines = lines_of(r.train.src);
-    auto tgt = lines_of(r.train.tgt);
+    auto lines = lines_of(r.train, /*source=*/true);
+    auto tgt = lines_of(r.train, /*source=*/false);
     lines.insert(lines.end(), tgt.begin(), tgt.end());
     const std::string bytes = train_vocab(lines, o);
     if (!run_dir.empty()) write_file(run_dir + "/vocab.model", bytes);
@@ -62,8 +72,8 @@ Vocabularies prepare_vocabularies(const Recipe& r, const std::string& run_dir,
     log("vocabulary: trained a joint " + o.type + " model, " + std::to_string(v.source->vocab_size()) +
         " pieces (" + run_dir + "/vocab.model)");
   } else {
-    const std::string src = train_vocab(lines_of(r.train.src), o);
-    const std::string tgt = train_vocab(lines_of(r.train.tgt), o);
+    const std::string src = train_vocab(lines_of(r.train, /*source=*/true), o);
+    const std::string tgt = train_vocab(lines_of(r.train, /*source=*/false), o);
     if (!run_dir.empty()) {
       write_file(run_dir + "/vocab.src.model", src);
       write_file(run_dir + "/vocab.tgt.model", tgt);
@@ -86,8 +96,10 @@ Vocabularies vocabularies_from_meta(const ModelFileMeta& meta, const std::string
 
 std::map<std::string, std::string> data_checksums(const Recipe& r) {
   std::map<std::string, std::string> sums;
-  for (const auto* f : {&r.train.src, &r.train.tgt, &r.valid.src, &r.valid.tgt, &r.test.src, &r.test.tgt})
-    if (!f->empty()) sums[*f] = sha256_file(*f);
+  for (const auto* split : {&r.train, &r.valid, &r.test})
+    for (const auto& part : *split)
+      for (const auto* f : {&part.src, &part.tgt})
+        if (!f->empty() && !sums.count(*f)) sums[*f] = sha256_file(*f);
   return sums;
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -126,6 +127,9 @@ class Trainer {
                                      std::map<std::string, double>& results);
   void write_periodic_checkpoint(double metric);
   std::map<std::string, double> finish();
+  // Decodes and scores each test pair (a multilingual model's languages apart);
+  // writes test.hyp and test_scores.tsv and records the scores in `results`.
+  void score_test(std::map<std::string, double>& results);
   double eta_seconds(double sec_per_update) const;
   void swap_in_ema();
 
@@ -214,30 +218,45 @@ void Trainer::setup() {
 
   if (r_.task == Task::Denoise) {
     TANDEM_CHECK(vocab_.joint) << r_.path << ": task denoise needs one joint vocabulary (vocab.joint: true)";
-    train_ = load_denoising(r_.train.src, *vocab_.source, r_.denoise, t_.seed, r_.denoise.copies, t_.max_len,
+    train_ = load_denoising(source_files(r_.train), *vocab_.source, r_.denoise, t_.seed, r_.denoise.copies, t_.max_len,
                             r_.path, /*as_text=*/false)
                  .pairs;
   } else {
-    train_ = load_parallel(r_.train.src, r_.train.tgt, *vocab_.source, *vocab_.target, t_.max_len);
+    for (const auto& tag : split_tags(r_.train))
+      TANDEM_CHECK(vocab_.source->piece_id(tag) >= 0)
+          << r_.path << ": data: the vocabulary has no piece " << tag
+          << " (a trained vocabulary reserves every tag; a vocab.model or init_from model must have it as a "
+             "user-defined symbol)";
+    train_ = load_parallel(r_.train, *vocab_.source, *vocab_.target, t_.max_len);
   }
   say("train: " + std::to_string(train_.src.size()) + " pairs, " + std::to_string(train_.src_tokens) +
       " source + " + std::to_string(train_.tgt_tokens) + " target tokens; skipped " +
       std::to_string(train_.skipped_empty) + " with an empty side and " +
       std::to_string(train_.skipped_long) + " over max_len " + std::to_string(t_.max_len));
-  TANDEM_CHECK(!train_.src.empty()) << r_.train.src << ": no usable training pairs";
+  TANDEM_CHECK(!train_.src.empty()) << r_.path << ": data.train: no usable training pairs in "
+                                    << source_files(r_.train).front()
+                                    << (r_.train.size() > 1 ? " and the other files" : "");
   if (r_.task == Task::Denoise) {
     // Validation restores noised validation text (noised once, from the seed).
-    DenoisingText valid = load_denoising(r_.valid.src, *vocab_.source, r_.denoise, t_.seed + 1, 1,
+    DenoisingText valid = load_denoising(source_files(r_.valid), *vocab_.source, r_.denoise, t_.seed + 1, 1,
                                          config_.position_limit(), r_.path);
     valid_ = std::move(valid.pairs);
     valid_src_lines_ = std::move(valid.noised);
     valid_tgt_lines_ = std::move(valid.original);
   } else {
-    valid_ = load_parallel(r_.valid.src, r_.valid.tgt, *vocab_.source, *vocab_.target, config_.position_limit());
-    valid_src_lines_ = read_lines(r_.valid.src);
-    valid_tgt_lines_ = read_lines(r_.valid.tgt);
+    valid_ = load_parallel(r_.valid, *vocab_.source, *vocab_.target, config_.position_limit());
+    // BLEU on the first valid_sentences lines of each pair (each language of a multilingual model).
+    for (const auto& part : r_.valid) {
+      auto src = read_source_lines(part);
+      auto tgt = read_lines(part.tgt);
+      if (t_.valid_sentences > 0 && static_cast<size_t>(t_.valid_sentences) < src.size()) src.resize(t_.valid_sentences);
+      tgt.resize(std::min(tgt.size(), src.size()));
+      valid_src_lines_.insert(valid_src_lines_.end(), src.begin(), src.end());
+      valid_tgt_lines_.insert(valid_tgt_lines_.end(), tgt.begin(), tgt.end());
+    }
   }
-  if (t_.valid_sentences > 0 && static_cast<size_t>(t_.valid_sentences) < valid_src_lines_.size()) {
+  if (t_.valid_sentences > 0 && static_cast<size_t>(t_.valid_sentences) < valid_src_lines_.size() &&
+      r_.task == Task::Denoise) {
     valid_src_lines_.resize(t_.valid_sentences);
     valid_tgt_lines_.resize(t_.valid_sentences);
   }
@@ -260,7 +279,7 @@ void Trainer::setup() {
     last_validated_ = state_.history.empty() ? -1 : state_.history.back().update;
     say("resumed at update " + std::to_string(state_.update) + ", epoch " + std::to_string(state_.epoch + 1));
   }
-  if (!options_.dry_run && root) log_->open_files(run_dir_, options_.resume ? state_.update : -1);
+  if (!options_.dry_run && root) log_->open_files(run_dir_, options_.resume ? state_.update : -1, r_.task == Task::Summarize);
   if (!options_.dry_run && root) {
     checksums_ = data_checksums(r_);
     meta_ = run_meta(r_, config_, vocab_, checksums_);
@@ -519,11 +538,18 @@ ValidRecord Trainer::evaluate_validation() const {
   for (const auto& h : translator.translate(valid_src_lines_)) hyps.push_back(h[0].text);
   v.bleu = corpus_bleu(hyps, valid_tgt_lines_).score;
   v.chrf = corpus_chrf(hyps, valid_tgt_lines_).score;
+  if (r_.task == Task::Summarize) {
+    double sum = 0;
+    const auto rouge = corpus_rouge(hyps, valid_tgt_lines_);
+    for (const auto& s : rouge) sum += s.score;
+    v.rouge = sum / static_cast<double>(std::max<size_t>(1, rouge.size()));
+  }
   return v;
 }
 
 double Trainer::metric_of(const ValidRecord& v) const {
-  return t_.early_stopping_metric == "bleu" ? v.bleu : t_.early_stopping_metric == "chrf" ? v.chrf : -v.loss;
+  const std::string& m = t_.early_stopping_metric;
+  return m == "bleu" ? v.bleu : m == "chrf" ? v.chrf : m == "rouge" ? v.rouge : -v.loss;
 }
 
 void Trainer::validate_and_checkpoint() {
@@ -633,51 +659,57 @@ std::map<std::string, double> Trainer::finish() {
 
   results["updates"] = static_cast<double>(state_.update);
   results["train_seconds"] = state_.elapsed;
-  if (!r_.test.src.empty()) {
+  if (!r_.test.empty()) score_test(results);
+  meta_ = run_meta(r_, config_, vocab_, checksums_, results);
+  save_model(model_path, *model_, meta_);
+  log_->message("wrote " + model_path);
+  return results;
+}
+
+void Trainer::score_test(std::map<std::string, double>& results) {
+  const Translator translator(*model_, *vocab_.source, *vocab_.target, r_.decode.search, r_.decode.batch_tokens);
+  const bool per_part = r_.test.size() > 1;
+  std::string all_hyps;
+  std::ofstream out(run_dir_ + "/test_scores.tsv");
+  out << "metric\tscore\tsignature\n";
+  const auto start = Clock::now();
+  for (const auto& part : r_.test) {
     std::vector<std::string> src, ref;
     if (r_.task == Task::Denoise) {
-      DenoisingText test = load_denoising(r_.test.src, *vocab_.source, r_.denoise, t_.seed + 2, 1,
+      DenoisingText test = load_denoising({part.src}, *vocab_.source, r_.denoise, t_.seed + 2, 1,
                                           config_.position_limit(), r_.path);
       src = std::move(test.noised);
       ref = std::move(test.original);
     } else {
-      src = read_lines(r_.test.src);
-      ref = read_lines(r_.test.tgt);
+      src = read_source_lines(part);
+      ref = read_lines(part.tgt);
     }
-    TANDEM_CHECK(src.size() == ref.size()) << "test files differ in length: " << r_.test.src << " has "
-                                           << src.size() << " lines, " << r_.test.tgt << " has " << ref.size();
-    const auto start = Clock::now();
-    const Translator translator(*model_, *vocab_.source, *vocab_.target, r_.decode.search, r_.decode.batch_tokens);
+    TANDEM_CHECK(src.size() == ref.size()) << "test files differ in length: " << part.src << " has " << src.size()
+                                           << " lines, " << part.tgt << " has " << ref.size();
     std::vector<std::string> hyps;
     if (r_.task == Task::Summarize) {
       hyps = Summarizer(translator).summarize(src, nullptr, [this](const std::string& m) { log_->message(m); });
     } else {
       for (const auto& h : translator.translate(src)) hyps.push_back(h[0].text);
     }
-    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    std::ofstream(run_dir_ + "/test.hyp") << [&] {
-      std::string all;
-      for (const auto& h : hyps) all += h + "\n";
-      return all;
-    }();
+    for (const auto& h : hyps) all_hyps += h + "\n";
     std::vector<MetricScore> scores = {corpus_bleu(hyps, ref), corpus_chrf(hyps, ref)};
     if (r_.task == Task::Summarize)
       for (auto& s : corpus_rouge(hyps, ref)) scores.push_back(s);
-    std::ofstream out(run_dir_ + "/test_scores.tsv");
-    out << "metric\tscore\tsignature\n";
+    // One pair: "BLEU" and test_bleu; several: "BLEU de" and test_bleu_de.
+    const std::string label = per_part ? part.label() : "";
     for (const auto& s : scores) {
-      out << s.name << "\t" << fmt("%.2f", s.score) << "\t" << s.signature << "\n";
-      log_->message("test " + s.name + " = " + fmt("%.2f", s.score) + "  " + s.signature);
-      std::string key = "test_" + s.name;
-      for (auto& c : key) c = (c == '-' || c == '+') ? '_' : static_cast<char>(std::tolower(c));
+      const std::string name = s.name + (per_part ? " " + label : "");
+      out << name << "\t" << fmt("%.2f", s.score) << "\t" << s.signature << "\n";
+      log_->message("test " + name + " = " + fmt("%.2f", s.score) + "  " + s.signature);
+      std::string key = "test_" + s.name + (per_part ? "_" + label : "");
+      for (auto& c : key) c = std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';
       results[key] = s.score;
     }
-    log_->message("test set decoded in " + human_duration(seconds) + " (" + run_dir_ + "/test.hyp)");
   }
-  meta_ = run_meta(r_, config_, vocab_, checksums_, results);
-  save_model(model_path, *model_, meta_);
-  log_->message("wrote " + model_path);
-  return results;
+  std::ofstream(run_dir_ + "/test.hyp") << all_hyps;
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  log_->message("test set decoded in " + human_duration(seconds) + " (" + run_dir_ + "/test.hyp)");
 }
 
 std::map<std::string, double> Trainer::run() {

@@ -72,6 +72,10 @@ expect_error "translate: not HDF5" "text.h5: not an HDF5 file" "$tandem" transla
 expect_error "translate: model without vocabulary" "no vocabulary" "$tandem" translate -m "$tmp/m.h5" -i "$tmp/in.txt"
 printf 'fine\nbad \xff byte\n' >"$tmp/bad.txt"
 expect_error "translate: invalid UTF-8 names the line" "bad.txt:2: invalid UTF-8" "$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/bad.txt"
+expect_error "translate: --tag the model lacks" "\-\-tag >>xx<<: not a piece of the model's vocabulary (its tags: none)" \
+  "$tandem" translate -m "$tmp/tiny.h5" --tag ">>xx<<" -i "$tmp/in.txt"
+expect_error "translate: --tag with --alignment" "\-\-tag: no \-\-alignment or \-\-attention with it" \
+  "$tandem" translate -m "$tmp/tiny.h5" --tag ">>xx<<" --alignment -i "$tmp/in.txt"
 expect_error "translate: --beam 0" "beam must be between 1 and" "$tandem" translate -m "$tmp/tiny.h5" --beam 0 -i "$tmp/in.txt"
 expect_error "translate: --beam 100000" "beam must be between 1 and 1024, got 100000" \
   "$tandem" translate -m "$tmp/tiny.h5" --beam 100000 -i "$tmp/in.txt"

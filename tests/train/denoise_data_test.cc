@@ -26,11 +26,11 @@ TEST(DenoiseData, LinesOrBlankLineBlocks) {
   ASSERT_GE(tok.piece_id("<mask>"), 0);
   DenoiseRecipe d;
   d.permute_sentences = false;
-  const DenoisingText lines = load_denoising(path, tok, d, 1, 1, 64, "test");
+  const DenoisingText lines = load_denoising({path}, tok, d, 1, 1, 64, "test");
   EXPECT_EQ(lines.original, (std::vector<std::string>{"a b c d", "e f g h", "i j k l", "m n o p"}));
   EXPECT_EQ(lines.pairs.skipped_empty, 3);  // two blank lines and the spaces-only one
   d.blocks = true;
-  const DenoisingText blocks = load_denoising(path, tok, d, 1, 2, 64, "test");
+  const DenoisingText blocks = load_denoising({path}, tok, d, 1, 2, 64, "test");
   EXPECT_EQ(blocks.original,
             (std::vector<std::string>{"a b c d e f g h", "i j k l m n o p", "a b c d e f g h", "i j k l m n o p"}));
   for (const auto& noised : blocks.noised) EXPECT_NE(noised.find("<mask>"), std::string::npos) << noised;
@@ -39,7 +39,7 @@ TEST(DenoiseData, LinesOrBlankLineBlocks) {
   VocabOptions plain;
   plain.size = 40;
   const Tokenizer without(train_vocab({"a b c d e f g h", "i j k l m n o p"}, plain), "plain");
-  EXPECT_NE(test::error_of([&] { load_denoising(path, without, d, 1, 1, 64, "r.yaml"); })
+  EXPECT_NE(test::error_of([&] { load_denoising({path}, without, d, 1, 1, 64, "r.yaml"); })
                 .find("r.yaml: the vocabulary has no <mask> piece"),
             std::string::npos);
   std::remove(path.c_str());

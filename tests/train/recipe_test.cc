@@ -51,7 +51,7 @@ TEST_F(RecipeTest, ParsesDefaultsAndPreset) {
   EXPECT_EQ(r.model.d_model, 256);
   EXPECT_EQ(r.training.max_updates, 10);
   EXPECT_EQ(r.training.batch_tokens, 4096);
-  EXPECT_EQ(r.train.src, dir_ + "/data/a.en");
+  EXPECT_EQ(r.train.at(0).src, dir_ + "/data/a.en");
   EXPECT_EQ(r.output, "runs/t");
   EXPECT_NE(r.resolved_yaml.find("max_updates: 10"), std::string::npos);
 }
@@ -93,6 +93,56 @@ TEST_F(RecipeTest, ErrorsNameKeyLineAndValue) {
   EXPECT_NE(error_of(base() + "dropout: 0.1\n").find(path + ":9: dropout: unknown key"), std::string::npos);
   EXPECT_EQ(error_of(base() + "vocab: {size: 8000, jiont: true}\n"),
             path + ":9: vocab.jiont: unknown key (did you mean `joint`?)");
+}
+
+// data.train may list several pairs (a multilingual model tags each with its
+// target language); tags are all-or-none, one piece, and known to training.
+TEST_F(RecipeTest, DataListsAndTags) {
+  std::string yaml = base();
+  yaml.replace(yaml.find("  train: {src: a.en, tgt: a.de}\n"), 32,
+               "  train:\n"
+               "    - {src: a.en, tgt: a.de, tag: \">>de<<\"}\n"
+               "    - {src: b.en, tgt: b.de, tag: \">>fr<<\"}\n");
+  const Recipe r = load_recipe(write(yaml), {});
+  ASSERT_EQ(r.train.size(), 2u);
+  EXPECT_EQ(r.train[1].src, dir_ + "/data/b.en");
+  EXPECT_EQ(r.train[1].tag, ">>fr<<");
+  EXPECT_EQ(r.train[1].label(), "fr");
+  EXPECT_EQ(split_tags(r.train), (std::vector<std::string>{">>de<<", ">>fr<<"}));
+  ASSERT_EQ(r.valid.size(), 1u);
+  EXPECT_EQ(r.valid[0].label(), "b.de") << "untagged: the target file's name";
+  const std::string path = dir_ + "/r.yaml";
+
+  std::string half = yaml;
+  half.replace(half.find(", tag: \">>fr<<\""), 15, "");
+  EXPECT_EQ(error_of(half), path + ":5: data.train: tag every pair or none (1 of 2 have one)");
+  std::string spaced = yaml;
+  spaced.replace(spaced.find(">>fr<<"), 6, ">> fr");
+  EXPECT_EQ(error_of(spaced), path + ":6: data.train[1].tag: a tag is one piece, without spaces (e.g. \">>de<<\"), "
+                                     "got \">> fr\"");
+  std::string unknown_valid = yaml;
+  unknown_valid.replace(unknown_valid.find("  valid: {src: b.en, tgt: b.de}"), 31,
+                        "  valid: {src: b.en, tgt: b.de, tag: \">>cs<<\"}");
+  EXPECT_NE(error_of(unknown_valid).find("tag >>cs<< is in valid or test but no training pair has it"),
+            std::string::npos);
+  std::string empty = base();
+  empty.replace(empty.find("{src: a.en, tgt: a.de}"), 22, "[]");
+  EXPECT_EQ(error_of(empty), path + ":4: data.train: an empty list (give at least one {src, tgt})");
+  std::string missing = yaml;
+  missing.replace(missing.find("b.de, tag"), 4, "c.de");
+  EXPECT_NE(error_of(missing).find("data.train[1].tgt: " + dir_ + "/data/c.de: no such file"), std::string::npos);
+}
+
+// Checkpoints are chosen by the task's own measure unless the recipe says:
+// ROUGE for summaries, BLEU otherwise; ROUGE for translation is an error.
+TEST_F(RecipeTest, SelectionMetricFollowsTheTask) {
+  EXPECT_EQ(load_recipe(write(base()), {}).training.early_stopping_metric, "bleu");
+  EXPECT_EQ(load_recipe(write("task: summarize\n" + base()), {}).training.early_stopping_metric, "rouge");
+  EXPECT_EQ(load_recipe(write("task: summarize\n" + base() + "  early_stopping: {metric: chrf}\n"), {})
+                .training.early_stopping_metric,
+            "chrf");
+  EXPECT_EQ(error_of(base() + "  early_stopping: {metric: rouge}\n"),
+            dir_ + "/r.yaml: train.early_stopping.metric: rouge is for task: summarize (use bleu, chrf or loss)");
 }
 
 TEST_F(RecipeTest, MissingFilesAndLimits) {

@@ -6,10 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <sstream>
 
 #include "../model/tiny_model.h"
 #include "../test_util.h"
@@ -173,6 +176,28 @@ TEST_F(TrainerTest, FinalModelIsTheBetterOfAverageAndBestSingle) {
   set_threads(0);
 }
 
+// A summarization run picks its checkpoints by validation ROUGE (the mean F1
+// of ROUGE-1, -2, -L), logs it in valid.tsv, and scores the test set in ROUGE.
+TEST_F(TrainerTest, SummariesAreSelectedByRouge) {
+  set_threads(1);
+  const std::string d = *dir_;
+  std::string yaml = "task: summarize\n" + recipe_yaml(d + "/data", d + "/sum", 60, 0.f, 30);
+  yaml.replace(yaml.find("  average: 1\n"), 13, "  average: 2\n  average_which: best\n  keep: 2\n");
+  const auto results = train_recipe(load(d, "sum", yaml), {});
+  EXPECT_TRUE(results.count("valid_rouge_average") && results.count("valid_rouge_best_single"));
+  EXPECT_TRUE(results.count("test_rouge_1") && results.count("test_rouge_l"));
+  std::ifstream valid(d + "/sum/valid.tsv");
+  std::string header, row;
+  std::getline(valid, header);
+  std::getline(valid, row);
+  EXPECT_EQ(header, "update\tepoch\tvalid_loss\tvalid_ppl\tbleu\tchrf\telapsed_s\trouge");
+  EXPECT_EQ(std::count(row.begin(), row.end(), '\t'), 7) << row;
+  const double rouge = std::stod(row.substr(row.find_last_of('\t') + 1));
+  EXPECT_GT(rouge, 0.0);
+  EXPECT_LE(rouge, 100.0);
+  set_threads(0);
+}
+
 // Fine-tuning: init_from starts from a trained model's weights and vocabulary;
 // frozen parts stay bit for bit; the rest trains; another architecture is an
 // error naming the first key that differs.
@@ -266,7 +291,7 @@ TEST_F(TrainerTest, DenoisingLearnsToRestoreText) {
   load_model(d + "/denoise/model.h5", &meta);
   const Tokenizer tok(meta.vocab_src, "vocab");
   EXPECT_GE(tok.piece_id("<mask>"), 0) << "the vocabulary reserves <mask>";
-  DenoisingText test = load_denoising(recipe.test.src, tok, recipe.denoise, 5 + 2, 1, 64, "test");
+  DenoisingText test = load_denoising(source_files(recipe.test), tok, recipe.denoise, 5 + 2, 1, 64, "test");
   for (auto& line : test.noised) {
     for (size_t at; (at = line.find("<mask>")) != std::string::npos;) line.erase(at, 6);
   }
@@ -279,6 +304,46 @@ TEST_F(TrainerTest, DenoisingLearnsToRestoreText) {
   ModelFileMeta t5_meta;
   load_model(d + "/t5/model.h5", &t5_meta);
   EXPECT_GE(Tokenizer(t5_meta.vocab_src, "vocab").piece_id("<extra_id_3>"), 0);
+  set_threads(0);
+}
+
+// A multilingual recipe: one model, two "languages" of the same source (the
+// copy, and the copy in capitals), chosen by a tag before the source. The
+// test set is scored per tag, and each score needs the tag obeyed: a model
+// that ignored it would write both in one case, and BLEU is case-sensitive.
+TEST_F(TrainerTest, TaggedPairsTrainOneModelForTwoTargets) {
+  set_threads(1);
+  const std::string d = *dir_;
+  for (const char* split : {"train", "valid", "test"}) {
+    std::ifstream in(d + "/data/" + split + ".tgt");
+    std::ofstream out(d + "/data/" + split + ".up");
+    for (std::string line; std::getline(in, line);) {
+      for (auto& c : line) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      out << line << "\n";
+    }
+  }
+  std::string yaml = recipe_yaml(d + "/data", d + "/tagged", 800, 0.f, 800);
+  yaml.replace(yaml.find("size: 40"), 8, "size: 80");  // both cases
+  for (const char* split : {"train", "valid", "test"}) {
+    const std::string s = split;
+    const std::string one = "  " + s + ": {src: " + s + ".src, tgt: " + s + ".tgt}\n";
+    yaml.replace(yaml.find(one), one.size(),
+                 "  " + s + ":\n    - {src: " + s + ".src, tgt: " + s + ".tgt, tag: \">>copy<<\"}\n" +
+                     "    - {src: " + s + ".src, tgt: " + s + ".up, tag: \">>up<<\"}\n");
+  }
+  const auto results = train_recipe(load(d, "tagged", yaml), {});
+  ModelFileMeta meta;
+  load_model(d + "/tagged/model.h5", &meta);
+  const Tokenizer tok(meta.vocab_src, "vocab");
+  const Ids tagged = tok.encode(">>up<< red dog");
+  EXPECT_NE(std::find(tagged.begin(), tagged.end(), tok.piece_id(">>up<<")), tagged.end()) << "a tag is one piece";
+  EXPECT_GE(results.at("test_bleu_copy"), 80.0);
+  EXPECT_GE(results.at("test_bleu_up"), 80.0);
+  EXPECT_EQ(results.count("test_bleu"), 0u) << "several test pairs are scored apart";
+  std::ifstream hyps(d + "/tagged/test.hyp");
+  int lines = 0;
+  for (std::string line; std::getline(hyps, line);) ++lines;
+  EXPECT_EQ(lines, 120) << "test.hyp holds both pairs' translations, in order";
   set_threads(0);
 }
 
