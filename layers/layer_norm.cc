@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/profile.h"
+#include "kernels/norm_backward.h"
 
 namespace tandem {
 
@@ -37,19 +38,11 @@ void LayerNorm::forward(const Matrix& x, Matrix& y, Saved* saved) const {
   }
 }
 
-void LayerNorm::backward(const Matrix& dy, const Saved& c, Matrix& dx) {
+void LayerNorm::backward(const Matrix& dy, const Saved& c, Matrix& dx, const Matrix* residual) {
   const ProfileScope profile_scope(OpClass::Norm);
-  const Eigen::Index n = dy.rows(), d = dy.cols();
-  dx.resize(n, d);
-  gamma_.gradient().row(0) += (dy.array() * c.xhat.array()).colwise().sum().matrix();
-  if (type_ == NormType::LayerNorm) beta_.gradient().row(0) += dy.colwise().sum();
-#pragma omp parallel for schedule(static) if (n > 256)
-  for (Eigen::Index r = 0; r < n; ++r) {
-    const auto dxhat = (dy.row(r).array() * gamma_.value.row(0).array()).eval();
-    const float mean_dxhat = type_ == NormType::RmsNorm ? 0.f : dxhat.mean();
-    const float mean_dxhat_xhat = (dxhat * c.xhat.row(r).array()).mean();
-    dx.row(r) = (c.rstd(r) * (dxhat - mean_dxhat - c.xhat.row(r).array() * mean_dxhat_xhat)).matrix();
-  }
+  const bool rms = type_ == NormType::RmsNorm;
+  norm_backward({dy, c.xhat, c.rstd, gamma_.value.data(), rms, residual}, dx, gamma_.gradient().data(),
+                rms ? nullptr : beta_.gradient().data());
 }
 
 void LayerNorm::collect(const std::string& prefix, ParamList& out) {

@@ -21,7 +21,9 @@ class LayerNorm {
   explicit LayerNorm(int d, NormType type = NormType::LayerNorm, float eps = 1e-5f);
 
   void forward(const Matrix& x, Matrix& y, Saved* saved) const;  // saved null when decoding
-  void backward(const Matrix& dy, const Saved& c, Matrix& dx);   // grads +=
+  // grads +=; dx = the input's gradient, plus *residual when given (a
+  // pre-norm residual branch, added in the same pass: kernels/norm_backward.h).
+  void backward(const Matrix& dy, const Saved& c, Matrix& dx, const Matrix* residual = nullptr);
   void collect(const std::string& prefix, ParamList& out);
 
  private:

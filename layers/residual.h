@@ -45,11 +45,10 @@ class Residual {
   template <typename B>
   void backward(const Matrix& dy, Saved& c, Matrix& dx, B&& back) {
     if (placement_ == NormPlacement::Pre) {
-      Matrix dout, dnormed, dln;
+      Matrix dout, dnormed;
       dropout_backward_copy(dy, c.drop_mask, dout);
       back(dout, dnormed);
-      norm_.backward(dnormed, c.ln, dln);
-      dx = dy + dln;
+      norm_.backward(dnormed, c.ln, dx, &dy);  // dx = dy + the norm's gradient
     } else {
       Matrix dsum, din;
       norm_.backward(dy, c.ln, dsum);
