@@ -40,7 +40,7 @@ void Decoder::forward(const Ids& tgt_in, const SeqShape& tgt, const Matrix& memo
 }
 
 void Decoder::backward(const Matrix& dhidden, Saved& c, const Ids& tgt_in, const SeqShape& tgt,
-                       const SeqShape& src, Matrix& dmemory) {
+                       const SeqShape& src, Matrix& dmemory, const std::function<void(int)>& layer_done) {
   Matrix dx, dy;
   if (config_.norm == NormPlacement::Pre) {
     final_norm_.backward(dhidden, c.final_ln, dx);
@@ -51,6 +51,7 @@ void Decoder::backward(const Matrix& dhidden, Saved& c, const Ids& tgt_in, const
   for (size_t i = layers_.size(); i-- > 0;) {
     layers_[i].backward(dx, c.layers[i], tgt, src, dy, dmemory);
     dx.swap(dy);
+    if (layer_done) layer_done(static_cast<int>(i));
   }
   dropout_backward(dx, c.embed_drop_mask);
   embed_.backward(tgt_in, tgt, dx, c.embed);

@@ -3,6 +3,8 @@
 // the model applies the (possibly tied) output projection.
 #pragma once
 
+#include <functional>
+
 #include <memory>
 #include <vector>
 
@@ -42,8 +44,10 @@ class Decoder {
   // ring has wrapped.
   void rewind(DecoderState& state, int steps) const;
   // dmemory is overwritten with the gradient for the encoder memory.
+  // layer_done(i), when given, is called once layer i's gradients are final
+  // (data-parallel training starts summing them over the ranks then).
   void backward(const Matrix& dhidden, Saved& c, const Ids& tgt_in, const SeqShape& tgt,
-                const SeqShape& src, Matrix& dmemory);
+                const SeqShape& src, Matrix& dmemory, const std::function<void(int)>& layer_done = {});
   void collect(const std::string& prefix, ParamList& out);
 
   // Prepares decoding of `src.batch` sentences, one hypothesis row each.

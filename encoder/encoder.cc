@@ -36,7 +36,8 @@ void Encoder::forward(const Ids& src, const SeqShape& shape, Matrix& memory, Sav
   }
 }
 
-void Encoder::backward(const Matrix& dmemory, Saved& c, const Ids& src, const SeqShape& shape) {
+void Encoder::backward(const Matrix& dmemory, Saved& c, const Ids& src, const SeqShape& shape,
+                       const std::function<void(int)>& layer_done) {
   Matrix dx, dy;
   if (config_.norm == NormPlacement::Pre) {
     final_norm_.backward(dmemory, c.final_ln, dx);
@@ -46,6 +47,7 @@ void Encoder::backward(const Matrix& dmemory, Saved& c, const Ids& src, const Se
   for (size_t i = layers_.size(); i-- > 0;) {
     layers_[i].backward(dx, c.layers[i], shape, dy);
     dx.swap(dy);
+    if (layer_done) layer_done(static_cast<int>(i));
   }
   dropout_backward(dx, c.embed_drop_mask);
   embed_.backward(src, shape, dx, c.embed);

@@ -3,6 +3,8 @@
 // the decoder's cross-attention reads, [batch*src_len, d].
 #pragma once
 
+#include <functional>
+
 #include <memory>
 #include <vector>
 
@@ -25,7 +27,9 @@ class Encoder {
   void init(Rng& rng);
   void forward(const Ids& src, const SeqShape& shape, Matrix& memory, Saved* saved,
                Rng* rng) const;
-  void backward(const Matrix& dmemory, Saved& c, const Ids& src, const SeqShape& shape);
+  // layer_done(i): as Decoder::backward.
+  void backward(const Matrix& dmemory, Saved& c, const Ids& src, const SeqShape& shape,
+                const std::function<void(int)>& layer_done = {});
   // Collects layer params; the embedding table is named by the model (it may be tied).
   void collect(const std::string& prefix, ParamList& out);
 

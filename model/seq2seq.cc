@@ -89,8 +89,8 @@ void Seq2Seq::backward(const Batch& batch, const Matrix& dlogits, Saved& c) {
   encoder_->backward(dmemory, c.encoder, batch.src, batch.src_shape);
 }
 
-LossStats Seq2Seq::forward_backward(const Batch& batch, Rng* rng, float label_smoothing,
-                                   float grad_scale) {
+LossStats Seq2Seq::forward_backward(const Batch& batch, Rng* rng, float label_smoothing, float grad_scale,
+                                   const std::function<void(const std::string&)>& gradients_ready) {
   Saved c;
   profile::set_backward(false);
   forward_hidden(batch, c, true, rng);
@@ -98,10 +98,30 @@ LossStats Seq2Seq::forward_backward(const Batch& batch, Rng* rng, float label_sm
   const LossStats s = projected_cross_entropy(c.hidden, out_table_->value, batch.tgt_out, config_.pad_id,
                                               label_smoothing, {&dhidden, &out_table_->gradient(), grad_scale});
   profile::set_backward(true);
-  decoder_->backward(dhidden, c.decoder, batch.tgt_in, batch.tgt_shape, batch.src_shape, dmemory);
-  encoder_->backward(dmemory, c.encoder, batch.src, batch.src_shape);
+  std::function<void(int)> decoder_layer_done, encoder_layer_done;
+  if (gradients_ready) {
+    decoder_layer_done = [&](int i) { gradients_ready("decoder/layers/" + std::to_string(i) + "/"); };
+    encoder_layer_done = [&](int i) { gradients_ready("encoder/layers/" + std::to_string(i) + "/"); };
+  }
+  decoder_->backward(dhidden, c.decoder, batch.tgt_in, batch.tgt_shape, batch.src_shape, dmemory,
+                     decoder_layer_done);
+  // Every parameter is named under decoder/ or encoder/. A table tied across
+  // both sides is encoder/embed_tokens (the decoder's names are aliases), so
+  // "decoder/" never releases a table the encoder still adds to.
+  if (gradients_ready) gradients_ready("decoder/");
+  encoder_->backward(dmemory, c.encoder, batch.src, batch.src_shape, encoder_layer_done);
+  if (gradients_ready) gradients_ready("encoder/");
   profile::set_backward(false);
   return s;
+}
+
+std::vector<std::string> Seq2Seq::gradient_ready_order() const {
+  std::vector<std::string> order;
+  for (int i = config_.decoder_layers; i-- > 0;) order.push_back("decoder/layers/" + std::to_string(i) + "/");
+  order.push_back("decoder/");
+  for (int i = config_.encoder_layers; i-- > 0;) order.push_back("encoder/layers/" + std::to_string(i) + "/");
+  order.push_back("encoder/");
+  return order;
 }
 
 LossStats Seq2Seq::evaluate_loss(const Batch& batch, float label_smoothing) const {

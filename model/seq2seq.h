@@ -41,7 +41,15 @@ class Seq2Seq {
   // the fused output projection + label-smoothed loss in row chunks (no
   // [tokens, vocab] logits kept), and backward; adds the gradients of
   // grad_scale * loss_sum. Same result as forward + loss + backward.
-  LossStats forward_backward(const Batch& batch, Rng* rng, float label_smoothing, float grad_scale);
+  // gradients_ready(prefix), when given, is called as backward finishes the
+  // gradients of the parameters whose names start with prefix, in the order
+  // of gradient_ready_order() (data-parallel training overlaps its sums with
+  // the rest of backward).
+  LossStats forward_backward(const Batch& batch, Rng* rng, float label_smoothing, float grad_scale,
+                             const std::function<void(const std::string&)>& gradients_ready = {});
+  // "decoder/layers/N-1/", ..., "decoder/layers/0/", "decoder/",
+  // "encoder/layers/M-1/", ..., "encoder/": the order backward finishes them.
+  std::vector<std::string> gradient_ready_order() const;
   // The loss alone, in eval mode (validation).
   LossStats evaluate_loss(const Batch& batch, float label_smoothing) const;
 

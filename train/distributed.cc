@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <vector>
 
 #include "core/error.h"
 
@@ -22,6 +23,7 @@ namespace {
 
 bool g_started = false;
 int g_rank = 0, g_size = 1;
+std::vector<MPI_Request> g_pending;  // reductions started and not yet waited for
 
 // MPI counts are ints: larger arrays go in pieces.
 constexpr size_t kMaxCount = static_cast<size_t>(INT_MAX) / 2;
@@ -79,6 +81,29 @@ void allreduce_sum(double* data, size_t n) {
   }
 }
 
+void allreduce_sum_start(float* data, size_t n) {
+  if (!active()) return;
+  for (size_t done = 0; done < n; done += kMaxCount) {
+    const int count = static_cast<int>(std::min(kMaxCount, n - done));
+    g_pending.emplace_back();
+    check(MPI_Iallreduce(MPI_IN_PLACE, data + done, count, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &g_pending.back()),
+          "all-reduce");
+  }
+}
+
+void progress() {
+  if (g_pending.empty()) return;
+  int done = 0;
+  check(MPI_Testall(static_cast<int>(g_pending.size()), g_pending.data(), &done, MPI_STATUSES_IGNORE), "all-reduce");
+  if (done) g_pending.clear();
+}
+
+void wait_all() {
+  if (g_pending.empty()) return;
+  check(MPI_Waitall(static_cast<int>(g_pending.size()), g_pending.data(), MPI_STATUSES_IGNORE), "all-reduce");
+  g_pending.clear();
+}
+
 long long allreduce_max(long long value) {
   if (active()) check(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_LONG_LONG, MPI_MAX, MPI_COMM_WORLD), "all-reduce");
   return value;
@@ -97,6 +122,14 @@ void broadcast(bool& value) {
   int v = value ? 1 : 0;
   check(MPI_Bcast(&v, 1, MPI_INT, 0, MPI_COMM_WORLD), "broadcast");
   value = v != 0;
+}
+
+void broadcast(float* data, size_t n) {
+  if (!active()) return;
+  for (size_t done = 0; done < n; done += kMaxCount) {
+    const int count = static_cast<int>(std::min(kMaxCount, n - done));
+    check(MPI_Bcast(data + done, count, MPI_FLOAT, 0, MPI_COMM_WORLD), "broadcast");
+  }
 }
 
 void broadcast(std::string& bytes) {
@@ -122,10 +155,14 @@ int size() { return 1; }
 void allreduce_sum(float*, size_t) {}
 void allreduce_sum(double*, size_t) {}
 long long allreduce_max(long long value) { return value; }
+void allreduce_sum_start(float*, size_t) {}
+void progress() {}
+void wait_all() {}
 void broadcast(double&) {}
 void broadcast(long long&) {}
 void broadcast(bool&) {}
 void broadcast(std::string&) {}
+void broadcast(float*, size_t) {}
 
 #endif
 

@@ -29,10 +29,17 @@ inline bool is_root() { return rank() == 0; }
 void allreduce_sum(float* data, size_t n);
 void allreduce_sum(double* data, size_t n);
 long long allreduce_max(long long value);
+// The same sum, started and left running: `data` must stay untouched until
+// wait_all(). Open MPI advances started reductions only inside MPI calls:
+// progress() gives it one without waiting.
+void allreduce_sum_start(float* data, size_t n);
+void progress();
+void wait_all();
 // From rank 0 to every rank.
 void broadcast(double& value);
 void broadcast(long long& value);
 void broadcast(bool& value);
 void broadcast(std::string& bytes);
+void broadcast(float* data, size_t n);
 
 }  // namespace tandem::dist
