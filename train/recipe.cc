@@ -105,7 +105,8 @@ std::vector<std::string> apply_stage(YAML::Node& root, const std::string& path, 
   for (size_t i = 0; i < stages.size(); ++i) {
     const YAML::Node st = stages[i];
     const int line = st.Mark().line + 1;
-    TANDEM_CHECK(st.IsMap() && st["name"].IsScalar())
+    // A missing key of a const node is an invalid node, whose type cannot be asked.
+    TANDEM_CHECK(st.IsMap() && st["name"].IsDefined() && st["name"].IsScalar())
         << path << ":" << line << ": stages[" << i << "]: expected a mapping with a name";
     const std::string name = st["name"].Scalar();
     TANDEM_CHECK(!name.empty() && name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos)

@@ -145,6 +145,12 @@ TEST_F(RecipeTest, SelectionMetricFollowsTheTask) {
             dir_ + "/r.yaml: train.early_stopping.metric: rouge is for task: summarize (use bleu, chrf or loss)");
 }
 
+// Found by the recipe fuzzer: a stage without a name was an uncaught YAML error.
+TEST_F(RecipeTest, StageWithoutANameIsAnError) {
+  EXPECT_EQ(error_of(base() + "stages:\n  - na: pretrain\n"),
+            dir_ + "/r.yaml:10: stages[0]: expected a mapping with a name");
+}
+
 TEST_F(RecipeTest, MissingFilesAndLimits) {
   std::string yaml = base();
   yaml.replace(yaml.find("b.de"), 4, "nope.de");
