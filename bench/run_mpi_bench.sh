@@ -4,7 +4,8 @@
 # model and batches (4,096-token batches, one per rank per update, so the
 # 2-rank run's updates hold twice the tokens), no validation. Prints target
 # tok/s over the last logged window, the all-reduce size per update and its time
-# (starting the sums inside backward + waiting for them after it),
+# (blocking after backward, or with train.allreduce: overlap started inside
+# backward + waited for after it),
 # and peak RSS per process. Run with nothing else running.
 #   UPDATES=60
 set -euo pipefail
@@ -25,17 +26,17 @@ run() {  # run NAME LAUNCH...
   "$@" >"$work/$name.log" 2>&1 || { tail -5 "$work/$name.log" >&2; return 1; }
   local rate reduce rss
   rate=$(grep -o '[0-9]* tgt tok/s' "$work/$name.log" | tail -1 | cut -d' ' -f1)
-  # "all-reduce of 28.9 MB of gradients per update: 1.2 ms per update starting sums inside
-  # backward, 6.0 ms waiting for them after it" -> "28.9 MB, 1.2 ms in backward + 6.0 ms after"
-  reduce=$(grep -o 'all-reduce of .* after it' "$work/$name.log" \
-    | sed -E 's/all-reduce of ([0-9.]+ MB) of gradients per update: ([0-9.]+ ms) per update starting sums inside backward, ([0-9.]+ ms) waiting for them after it/\1, \2 in backward + \3 after/' || true)
+  # "all-reduce of 28.9 MB of gradients per update: 7.5 ms after backward (blocking)"
+  reduce=$(grep -o 'all-reduce of .*)' "$work/$name.log" | sed 's/all-reduce of //; s/ of gradients per update:/,/' || true)
   rss=$(grep -o 'RSS_KB [0-9]*' "$work/$name.log" | awk '{ printf "%s%.0f", sep, $2 / 1024; sep = " / " }')
-  echo "| $name | $rate | $( [ "$name" = "1 rank x 2 threads" ] && echo "1 x 4,096-token batch" || echo "2 x 4,096-token batches" ) | ${reduce:-none} | $rss |"
+  echo "| $name | $rate | $( [[ "$name" == "1 rank"* ]] && echo "1 x 4,096-token batch" || echo "2 x 4,096-token batches" ) | ${reduce:-none} | $rss |"
 }
 timed() { /usr/bin/time -f 'RSS_KB %M' "$@"; }
 run "1 rank x 2 threads" timed ./build/tandem train "${common[@]}" --set "output=$work/one" --threads 2
 run "2 ranks x 1 thread" mpirun -np 2 --bind-to core /usr/bin/time -f 'RSS_KB %M' \
   ./build/tandem train "${common[@]}" --set "output=$work/two" --threads 1
+run "2 ranks x 1 thread, overlap" mpirun -np 2 --bind-to core /usr/bin/time -f 'RSS_KB %M' \
+  ./build/tandem train "${common[@]}" --set "output=$work/overlap" --set train.allreduce=overlap --threads 1
 # Where the optimizer step belongs: every rank stepping vs rank 0 stepping and broadcasting.
 echo
 mpirun -np 2 --bind-to core ./build/bench_optimizer_step transformer-small 8000 1 40

@@ -23,17 +23,22 @@ void GradientAllreduce::begin(const ParamList& params, const std::vector<std::st
   bytes_ = 0;
 }
 
+void GradientAllreduce::reduce(float* data, size_t n) {
+  if (non_blocking_) dist::allreduce_sum_start(data, n);
+  else dist::allreduce_sum(data, n);
+}
+
 void GradientAllreduce::start_open_bucket() {
   if (open_ >= buckets_.size() || buckets_[open_].used == 0) return;
   Bucket& b = buckets_[open_];
-  dist::allreduce_sum_start(b.data.data(), b.used);
+  reduce(b.data.data(), b.used);
   ++open_;
 }
 
 void GradientAllreduce::add(float* gradient, size_t n) {
   bytes_ += n * sizeof(float);
   if (n >= bucket_floats_) {  // large enough to travel alone, in place
-    dist::allreduce_sum_start(gradient, n);
+    reduce(gradient, n);
     return;
   }
   if (open_ < buckets_.size() && buckets_[open_].used + n > bucket_floats_) start_open_bucket();

@@ -3,9 +3,10 @@
 // buckets of a few MB so a few dozen messages carry the whole model; a
 // gradient larger than a bucket is reduced in place.
 //
-// The sums overlap the backward pass: begin() before a rank's last backward
-// of the update, ready(prefix) as backward finishes a layer (it starts
-// reducing that layer's gradients while the layers below are still being
+// Blocking (the default): run() after backward, one MPI_Allreduce per bucket.
+// Overlapped: begin() before a rank's last backward of the update,
+// ready(prefix) as backward finishes a layer (it starts non-blocking
+// reductions of that layer's gradients while the layers below are still being
 // differentiated), finish() after it. Every rank must make the same calls:
 // the buckets, and so the MPI collectives, follow `order`, whichever of its
 // prefixes a rank releases through ready() and which ones finish() does.
@@ -22,6 +23,8 @@ namespace tandem {
 class GradientAllreduce {
  public:
   explicit GradientAllreduce(size_t bucket_bytes = size_t{4} << 20);
+  // Non-blocking reductions (MPI_Iallreduce) instead of blocking ones.
+  void set_non_blocking(bool on) { non_blocking_ = on; }
 
   // order: the name prefixes in the order backward finishes them
   // (Seq2Seq::gradient_ready_order).
@@ -48,7 +51,10 @@ class GradientAllreduce {
   void add(float* gradient, size_t n);
   void start_open_bucket();
 
+  void reduce(float* data, size_t n);  // blocking, or started
+
   size_t bucket_floats_;
+  bool non_blocking_ = false;
   std::vector<Bucket> buckets_;  // kept across updates: no reallocation once warm
   size_t open_ = 0;              // the bucket being filled
   const ParamList* params_ = nullptr;

@@ -282,6 +282,8 @@ void parse_train(YamlFields& root, TrainRecipe& t, const std::string& where) {
   f.get("ema", t.ema, 0.f, 0.999999f);
   f.get("log_every", t.log_every, 1, 1 << 30);
   f.get("precision", t.precision);
+  f.get_enum("allreduce", t.allreduce_overlap,
+             std::vector<std::pair<std::string, bool>>{{"blocking", false}, {"overlap", true}});
   TANDEM_CHECK(t.precision == "float32" || t.precision == "bf16")
       << f.locate("precision") << ": expected float32 or bf16, got \"" << t.precision << "\"";
   f.finish();

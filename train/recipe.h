@@ -59,6 +59,11 @@ struct TrainRecipe {
   // float32 | bf16: bf16 GEMM inputs (AVX512-BF16), fp32 master weights, sums,
   // norms, softmax and loss (kernels/gemm.h set_gemm_precision).
   std::string precision = "float32";
+  // Several ranks (mpirun): sum the gradients with blocking all-reduces after
+  // backward, or overlap non-blocking ones with it (train/gradient_allreduce.h).
+  // Blocking is the default: Open MPI's non-blocking all-reduce measured 16x
+  // slower than its blocking one on shared memory (bench/RESULTS.md).
+  bool allreduce_overlap = false;
 };
 
 enum class Task { Translate, Summarize, Denoise };

@@ -86,7 +86,9 @@ class Trainer {
  public:
   Trainer(const Recipe& recipe, const TrainOptions& options)
       : r_(recipe), t_(recipe.training), options_(options), run_dir_(recipe.output),
-        ckpt_dir_(recipe.output + "/checkpoints") {}
+        ckpt_dir_(recipe.output + "/checkpoints") {
+    allreduce_.set_non_blocking(t_.allreduce_overlap);
+  }
 
   std::map<std::string, double> run();
 
@@ -390,7 +392,7 @@ Trainer::UpdateSums Trainer::forward_backward(const UpdateGroup& g) {
   for (size_t i = static_cast<size_t>(dist::rank()); i < g.batches.size(); i += dist::size()) {
     const Batch batch = gather_batch(train_, *g.batches[i], config_.pad_id, vocab_.target->bos_id(),
                                      vocab_.target->eos_id());
-    const bool overlap = dist::active() && i + dist::size() >= g.batches.size();
+    const bool overlap = dist::active() && t_.allreduce_overlap && i + dist::size() >= g.batches.size();
     if (overlap) allreduce_.begin(model_->params(), model_->gradient_ready_order());
     const auto s = model_->forward_backward(batch, &rng, t_.label_smoothing, 1.f / static_cast<float>(g.tokens),
                                             overlap ? release : std::function<void(const std::string&)>());
@@ -399,8 +401,9 @@ Trainer::UpdateSums Trainer::forward_backward(const UpdateGroup& g) {
   }
   if (dist::active()) {  // every rank ends with the group's summed gradient
     const auto start = Clock::now();
-    // A rank without a batch in this group makes the same collectives, in the same order.
-    if (static_cast<size_t>(dist::rank()) >= g.batches.size())
+    // Blocking sums all start here; so do the overlapped ones of a rank
+    // without a batch in this group: the same collectives, in the same order.
+    if (!t_.allreduce_overlap || static_cast<size_t>(dist::rank()) >= g.batches.size())
       allreduce_.begin(model_->params(), model_->gradient_ready_order());
     allreduce_bytes_ = allreduce_.finish();
     dist::allreduce_sum(sums, 2);
@@ -755,9 +758,10 @@ std::map<std::string, double> Trainer::run() {
   if (dist::active() && updates_here > 0) {
     log_->message(std::to_string(dist::size()) + " ranks: all-reduce of " +
                   fmt("%.1f", allreduce_bytes_ / 1048576.0) + " MB of gradients per update: " +
-                  fmt("%.1f", 1000 * allreduce_seconds_in_backward_ / updates_here) +
-                  " ms per update starting sums inside backward, " +
-                  fmt("%.1f", 1000 * allreduce_seconds_ / updates_here) + " ms waiting for them after it");
+                  (t_.allreduce_overlap
+                       ? fmt("%.1f", 1000 * allreduce_seconds_in_backward_ / updates_here) + " ms inside backward + " +
+                             fmt("%.1f", 1000 * allreduce_seconds_ / updates_here) + " ms after it (overlap)"
+                       : fmt("%.1f", 1000 * allreduce_seconds_ / updates_here) + " ms after backward (blocking)"));
   }
   if (!dist::is_root()) return {};  // rank 0 averages, scores and writes the model
   if (options_.profile) {

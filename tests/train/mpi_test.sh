@@ -76,7 +76,7 @@ update_of() { "$tandem" info "$1" 2>/dev/null | grep -o 'checkpoint at update [0
 
 # 1. Equivalence (dropout off). An epoch is 53 batches: update 27 holds the
 # epoch's last batch alone, and rank 1 sits it out, still making every
-# collective of the update (the gradient sums overlap backward on rank 0).
+# collective of the update.
 recipe 0.0 30
 train 2 two --set train.accumulate=1 >"$work/two.log" 2>&1 || { cat "$work/two.log"; fail "2-rank run"; }
 train 1 one --set train.accumulate=2 >"$work/one.log" 2>&1 || { cat "$work/one.log"; fail "1-rank run"; }
@@ -87,6 +87,13 @@ grep -q "batches/epoch: *53 " <("$tandem" train "$work/recipe.yaml" --data-root 
 compare "$work/one/checkpoints/last.h5" "$work/two/checkpoints/last.h5" 1e-6 \
   && pass "2 ranks x 1 batch == 1 rank x 2 batches after 30 updates" || fail "equivalence"
 [ "$(update_of "$work/two/checkpoints/last.h5")" = 30 ] && pass "30 updates" || fail "update count"
+# The same with the sums overlapping backward (non-blocking, layer by layer).
+train 2 overlap --set train.accumulate=1 --set train.allreduce=overlap >"$work/overlap.log" 2>&1 \
+  || { cat "$work/overlap.log"; fail "2-rank overlap run"; }
+grep -q "ms inside backward + .* ms after it (overlap)" "$work/overlap.log" && pass "overlap reports its split" \
+  || fail "overlap line"
+compare "$work/one/checkpoints/last.h5" "$work/overlap/checkpoints/last.h5" 1e-6 \
+  && pass "overlapped sums: 2 ranks == 1 rank after 30 updates" || fail "overlap equivalence"
 
 # 2. Dropout on: the same N and seed give the same run.
 recipe 0.1 20
