@@ -70,7 +70,7 @@ Vocabularies prepare_vocabularies(const Recipe& r, const std::string& run_dir,
     v.source = std::make_unique<Tokenizer>(bytes, "joint vocabulary");
     v.target = std::make_unique<Tokenizer>(bytes, "joint vocabulary");
     log("vocabulary: trained a joint " + o.type + " model, " + std::to_string(v.source->vocab_size()) +
-        " pieces (" + run_dir + "/vocab.model)");
+        " pieces (" + (run_dir.empty() ? std::string("not written: dry run") : run_dir + "/vocab.model") + ")");
   } else {
     const std::string src = train_vocab(lines_of(r.train, /*source=*/true), o);
     const std::string tgt = train_vocab(lines_of(r.train, /*source=*/false), o);
