@@ -30,7 +30,10 @@ std::string block_of(const std::string& name) {
 std::string vocab_line(const std::string& bytes, const std::string& where, int config_size) {
   if (bytes.empty()) return "none stored (model size " + std::to_string(config_size) + ")";
   Tokenizer tok(bytes, where);
-  return "SentencePiece, " + std::to_string(tok.vocab_size()) + " pieces";
+  std::string tags;
+  for (const auto& t : tok.language_tags()) tags += " " + t;
+  return "SentencePiece, " + std::to_string(tok.vocab_size()) + " pieces" +
+         (tags.empty() ? "" : "; language tags (translate --tag):" + tags);
 }
 
 std::string training_state_line(const std::string& path, bool present) {

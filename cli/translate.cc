@@ -50,23 +50,13 @@ void write_attention(const std::string& path,
   });
 }
 
-// The ">>xx<<" pieces of a vocabulary: the target-language tags a
-// multilingual model was trained with.
-std::string language_tags(const Tokenizer& tok) {
-  std::string tags;
-  for (int id = 0; id < tok.vocab_size(); ++id) {
-    const std::string p = tok.piece(id);
-    if (p.size() > 4 && p.compare(0, 2, ">>") == 0 && p.compare(p.size() - 2, 2, "<<") == 0)
-      tags += (tags.empty() ? "" : " ") + p;
-  }
-  return tags.empty() ? "none" : tags;
-}
-
 // --tag: a multilingual model reads the target language from a tag before the
 // source (the recipe's data tag); empty lines stay empty.
 void tag_lines(std::vector<std::string>& lines, const std::string& tag, const Tokenizer& source) {
-  TANDEM_CHECK(source.piece_id(tag) >= 0)
-      << "--tag " << tag << ": not a piece of the model's vocabulary (its tags: " << language_tags(source) << ")";
+  std::string known;
+  for (const auto& t : source.language_tags()) known += (known.empty() ? "" : " ") + t;
+  TANDEM_CHECK(source.piece_id(tag) >= 0) << "--tag " << tag << ": not a piece of the model's vocabulary (its tags: "
+                                          << (known.empty() ? "none" : known) << ")";
   for (auto& line : lines)
     if (line.find_first_not_of(" \t\r") != std::string::npos) line = tag + " " + line;
 }

@@ -44,4 +44,13 @@ int Tokenizer::piece_id(const std::string& piece) const {
 }
 int Tokenizer::unk_id() const { return sp_->unk_id(); }
 
+std::vector<std::string> Tokenizer::language_tags() const {
+  std::vector<std::string> tags;
+  for (int id = 0; id < vocab_size(); ++id) {
+    const std::string p = piece(id);
+    if (p.size() > 4 && p.compare(0, 2, ">>") == 0 && p.compare(p.size() - 2, 2, "<<") == 0) tags.push_back(p);
+  }
+  return tags;
+}
+
 }  // namespace tandem

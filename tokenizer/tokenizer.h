@@ -25,6 +25,8 @@ class Tokenizer {
   std::string decode(const Ids& ids) const;  // special ids (pad/bos/eos) are dropped
   std::string piece(int id) const;  // the piece's text, e.g. "▁Haus"
   int piece_id(const std::string& piece) const;  // -1 when the vocabulary lacks it
+  // The ">>xx<<" pieces: the target-language tags of a multilingual model.
+  std::vector<std::string> language_tags() const;
   int vocab_size() const;
   int pad_id() const;
   int bos_id() const;

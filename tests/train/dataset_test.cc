@@ -61,7 +61,9 @@ TEST(Batches, WithinBudgetAndEpochOrder) {
       s = std::max(s, d.src[i].size());
       t = std::max(t, d.tgt[i].size() + 1);
     }
-    if (b.size() > 1) EXPECT_LE((s + t) * b.size(), 256u);
+    if (b.size() > 1) {
+      EXPECT_LE((s + t) * b.size(), 256u);
+    }
   }
   for (int n : seen) EXPECT_EQ(n, 1);
   const auto e0 = epoch_order(batches.size(), 3, 0), e0b = epoch_order(batches.size(), 3, 0);

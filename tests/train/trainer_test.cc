@@ -335,6 +335,9 @@ TEST_F(TrainerTest, TaggedPairsTrainOneModelForTwoTargets) {
   ModelFileMeta meta;
   load_model(d + "/tagged/model.h5", &meta);
   const Tokenizer tok(meta.vocab_src, "vocab");
+  auto tags = tok.language_tags();
+  std::sort(tags.begin(), tags.end());
+  EXPECT_EQ(tags, (std::vector<std::string>{">>copy<<", ">>up<<"})) << "what tandem info lists";
   const Ids tagged = tok.encode(">>up<< red dog");
   EXPECT_NE(std::find(tagged.begin(), tagged.end(), tok.piece_id(">>up<<")), tagged.end()) << "a tag is one piece";
   EXPECT_GE(results.at("test_bleu_copy"), 80.0);
