@@ -53,10 +53,12 @@ void write_attention(const std::string& path,
 // --tag: a multilingual model reads the target language from a tag before the
 // source (the recipe's data tag); empty lines stay empty.
 void tag_lines(std::vector<std::string>& lines, const std::string& tag, const Tokenizer& source) {
-  std::string known;
-  for (const auto& t : source.language_tags()) known += (known.empty() ? "" : " ") + t;
-  TANDEM_CHECK(source.piece_id(tag) >= 0) << "--tag " << tag << ": not a piece of the model's vocabulary (its tags: "
-                                          << (known.empty() ? "none" : known) << ")";
+  if (source.piece_id(tag) < 0) {
+    std::string known;
+    for (const auto& t : source.language_tags()) known += (known.empty() ? "" : " ") + t;
+    TANDEM_FAIL() << "--tag " << tag << ": not a piece of the model's vocabulary (its tags: "
+                  << (known.empty() ? "none" : known) << ")";
+  }
   for (auto& line : lines)
     if (line.find_first_not_of(" \t\r") != std::string::npos) line = tag + " " + line;
 }

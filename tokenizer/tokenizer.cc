@@ -44,12 +44,14 @@ int Tokenizer::piece_id(const std::string& piece) const {
 }
 int Tokenizer::unk_id() const { return sp_->unk_id(); }
 
+bool is_language_tag(const std::string& p) {
+  return p.size() > 4 && p.compare(0, 2, ">>") == 0 && p.compare(p.size() - 2, 2, "<<") == 0;
+}
+
 std::vector<std::string> Tokenizer::language_tags() const {
   std::vector<std::string> tags;
-  for (int id = 0; id < vocab_size(); ++id) {
-    const std::string p = piece(id);
-    if (p.size() > 4 && p.compare(0, 2, ">>") == 0 && p.compare(p.size() - 2, 2, "<<") == 0) tags.push_back(p);
-  }
+  for (int id = 0; id < vocab_size(); ++id)
+    if (is_language_tag(piece(id))) tags.push_back(piece(id));
   return tags;
 }
 

@@ -15,6 +15,9 @@ class SentencePieceProcessor;
 
 namespace tandem {
 
+// A target-language tag of a multilingual model: a piece of the form ">>xx<<".
+bool is_language_tag(const std::string& piece);
+
 class Tokenizer {
  public:
   // bytes: a serialized SentencePiece ModelProto. `where` names it in errors.

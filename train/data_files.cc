@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "io/text_input.h"
+#include "tokenizer/tokenizer.h"
 
 namespace tandem {
 
 std::string DataFiles::label() const {
-  if (tag.size() > 4 && tag.compare(0, 2, ">>") == 0 && tag.compare(tag.size() - 2, 2, "<<") == 0)
-    return tag.substr(2, tag.size() - 4);
+  if (is_language_tag(tag)) return tag.substr(2, tag.size() - 4);
   if (!tag.empty()) return tag;
   const size_t slash = tgt.find_last_of('/');
   return slash == std::string::npos ? tgt : tgt.substr(slash + 1);

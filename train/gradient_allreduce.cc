@@ -54,6 +54,13 @@ void GradientAllreduce::ready(const std::string& prefix) {
   TANDEM_CHECK(params_ && next_ < order_.size() && order_[next_] == prefix)
       << "internal error: gradients of " << prefix << " released out of order";
   ++next_;
+  add_unstarted(prefix);
+  if (!non_blocking_) return;  // blocking sums wait for full buckets
+  start_open_bucket();         // this layer's sums start now, not when a bucket fills
+  dist::progress();            // and earlier ones move on
+}
+
+void GradientAllreduce::add_unstarted(const std::string& prefix) {
   const ParamList& params = *params_;
   for (size_t i = 0; i < params.size(); ++i) {
     if (started_[i] || params[i].name.compare(0, prefix.size(), prefix) != 0) continue;
@@ -61,20 +68,12 @@ void GradientAllreduce::ready(const std::string& prefix) {
     Matrix& g = params[i].param->gradient();
     add(g.data(), static_cast<size_t>(g.size()));
   }
-  start_open_bucket();  // this layer's sums start now, not when a bucket fills
-  dist::progress();     // and earlier ones move on
 }
 
 size_t GradientAllreduce::finish() {
   TANDEM_CHECK(params_) << "internal error: GradientAllreduce::finish without begin";
   while (next_ < order_.size()) ready(order_[next_]);
-  const ParamList& params = *params_;
-  for (size_t i = 0; i < params.size(); ++i) {
-    if (started_[i]) continue;
-    started_[i] = 1;
-    Matrix& g = params[i].param->gradient();
-    add(g.data(), static_cast<size_t>(g.size()));
-  }
+  add_unstarted("");  // what no prefix names
   start_open_bucket();
   dist::wait_all();
   for (auto& b : buckets_) {

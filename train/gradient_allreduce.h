@@ -49,6 +49,8 @@ class GradientAllreduce {
     std::vector<std::pair<float*, size_t>> gradients;  // where each packed gradient goes back
   };
   void add(float* gradient, size_t n);
+  // Adds every parameter not yet added whose name starts with prefix.
+  void add_unstarted(const std::string& prefix);
   void start_open_bucket();
 
   void reduce(float* data, size_t n);  // blocking, or started

@@ -157,6 +157,10 @@ DataFiles parse_pair(const YAML::Node& node, const std::string& where, const std
   TANDEM_CHECK(!files.src.empty()) << f.location() << ": " << name << ".src: missing";
   TANDEM_CHECK(files.tag.find_first_of(" \t\r\n") == std::string::npos)
       << f.locate("tag") << ": a tag is one piece, without spaces (e.g. \">>de<<\"), got \"" << files.tag << "\"";
+  // It is copied onto every source line: a piece, not a text.
+  constexpr size_t kMaxTagBytes = 64;
+  TANDEM_CHECK(files.tag.size() <= kMaxTagBytes)
+      << f.locate("tag") << ": a tag of " << files.tag.size() << " bytes; at most " << kMaxTagBytes;
   if (text_only) {  // denoising: the text is both sides; a tgt would be ignored
     TANDEM_CHECK(files.tgt.empty()) << f.location() << ": " << name
                                     << ".tgt: task denoise reads only src (monolingual text)";

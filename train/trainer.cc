@@ -246,6 +246,10 @@ void Trainer::setup() {
     valid_ = std::move(valid.pairs);
     valid_src_lines_ = std::move(valid.noised);
     valid_tgt_lines_ = std::move(valid.original);
+    if (t_.valid_sentences > 0 && static_cast<size_t>(t_.valid_sentences) < valid_src_lines_.size()) {
+      valid_src_lines_.resize(t_.valid_sentences);
+      valid_tgt_lines_.resize(t_.valid_sentences);
+    }
   } else {
     valid_ = load_parallel(r_.valid, *vocab_.source, *vocab_.target, config_.position_limit());
     // BLEU on the first valid_sentences lines of each pair (each language of a multilingual model).
@@ -253,15 +257,10 @@ void Trainer::setup() {
       auto src = read_source_lines(part);
       auto tgt = read_lines(part.tgt);
       if (t_.valid_sentences > 0 && static_cast<size_t>(t_.valid_sentences) < src.size()) src.resize(t_.valid_sentences);
-      tgt.resize(std::min(tgt.size(), src.size()));
+      tgt.resize(src.size());  // load_parallel checked that both files have as many lines
       valid_src_lines_.insert(valid_src_lines_.end(), src.begin(), src.end());
       valid_tgt_lines_.insert(valid_tgt_lines_.end(), tgt.begin(), tgt.end());
     }
-  }
-  if (t_.valid_sentences > 0 && static_cast<size_t>(t_.valid_sentences) < valid_src_lines_.size() &&
-      r_.task == Task::Denoise) {
-    valid_src_lines_.resize(t_.valid_sentences);
-    valid_tgt_lines_.resize(t_.valid_sentences);
   }
   batches_ = make_train_batches(train_, t_.batch_tokens, t_.seed);
   model_ = std::make_unique<Seq2Seq>(config_);
@@ -686,11 +685,19 @@ std::map<std::string, double> Trainer::finish() {
 void Trainer::score_test(std::map<std::string, double>& results) {
   const Translator translator(*model_, *vocab_.source, *vocab_.target, r_.decode.search, r_.decode.batch_tokens);
   const bool per_part = r_.test.size() > 1;
+  // Two untagged pairs may share a target file name: number the repeats.
+  std::vector<std::string> labels;
+  for (const auto& part : r_.test) {
+    std::string label = part.label();
+    if (std::count(labels.begin(), labels.end(), label) > 0) label += "_" + std::to_string(labels.size() + 1);
+    labels.push_back(label);
+  }
   std::string all_hyps;
   std::ofstream out(run_dir_ + "/test_scores.tsv");
   out << "metric\tscore\tsignature\n";
   const auto start = Clock::now();
-  for (const auto& part : r_.test) {
+  for (size_t p = 0; p < r_.test.size(); ++p) {
+    const DataFiles& part = r_.test[p];
     std::vector<std::string> src, ref;
     if (r_.task == Task::Denoise) {
       DenoisingText test = load_denoising({part.src}, *vocab_.source, r_.denoise, t_.seed + 2, 1,
@@ -714,7 +721,7 @@ void Trainer::score_test(std::map<std::string, double>& results) {
     if (r_.task == Task::Summarize)
       for (auto& s : corpus_rouge(hyps, ref)) scores.push_back(s);
     // One pair: "BLEU" and test_bleu; several: "BLEU de" and test_bleu_de.
-    const std::string label = per_part ? part.label() : "";
+    const std::string label = per_part ? labels[p] : "";
     for (const auto& s : scores) {
       const std::string name = s.name + (per_part ? " " + label : "");
       out << name << "\t" << fmt("%.2f", s.score) << "\t" << s.signature << "\n";

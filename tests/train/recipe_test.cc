@@ -125,6 +125,9 @@ TEST_F(RecipeTest, DataListsAndTags) {
                         "  valid: {src: b.en, tgt: b.de, tag: \">>cs<<\"}");
   EXPECT_NE(error_of(unknown_valid).find("tag >>cs<< is in valid or test but no training pair has it"),
             std::string::npos);
+  std::string long_tag = yaml;
+  long_tag.replace(long_tag.find(">>fr<<"), 6, std::string(65, 'x'));
+  EXPECT_EQ(error_of(long_tag), path + ":6: data.train[1].tag: a tag of 65 bytes; at most 64");
   std::string empty = base();
   empty.replace(empty.find("{src: a.en, tgt: a.de}"), 22, "[]");
   EXPECT_EQ(error_of(empty), path + ":4: data.train: an empty list (give at least one {src, tgt})");

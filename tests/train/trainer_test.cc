@@ -176,6 +176,20 @@ TEST_F(TrainerTest, FinalModelIsTheBetterOfAverageAndBestSingle) {
   set_threads(0);
 }
 
+// Two untagged test pairs with the same target file name are scored apart,
+// the repeat numbered, neither overwriting the other.
+TEST_F(TrainerTest, RepeatedTestLabelsStayApart) {
+  set_threads(1);
+  const std::string d = *dir_;
+  std::string yaml = recipe_yaml(d + "/data", d + "/twice", 10, 0.f, 10);
+  const std::string one = "  test: {src: test.src, tgt: test.tgt}\n";
+  yaml.replace(yaml.find(one), one.size(), "  test: [{src: test.src, tgt: test.tgt}, {src: test.src, tgt: test.tgt}]\n");
+  const auto results = train_recipe(load(d, "twice", yaml), {});
+  ASSERT_TRUE(results.count("test_bleu_test_tgt") && results.count("test_bleu_test_tgt_2"));
+  EXPECT_EQ(results.at("test_bleu_test_tgt"), results.at("test_bleu_test_tgt_2")) << "the same pair, the same score";
+  set_threads(0);
+}
+
 // A summarization run picks its checkpoints by validation ROUGE (the mean F1
 // of ROUGE-1, -2, -L), logs it in valid.tsv, and scores the test set in ROUGE.
 TEST_F(TrainerTest, SummariesAreSelectedByRouge) {
