@@ -8,6 +8,7 @@
 #include <ctime>
 #include <fstream>
 #include <iterator>
+#include <set>
 
 #include "core/error.h"
 #include "core/sha256.h"
@@ -30,12 +31,16 @@ void write_file(const std::string& path, const std::string& bytes) {
   TANDEM_CHECK(out) << path << ": cannot write";
 }
 
-// The text a vocabulary learns from: every pair's source (without tags, which
-// are reserved pieces anyway) or target lines. Denoising reads one side only.
-std::vector<std::string> lines_of(const DataSplit& split, bool source) {
+// The text a vocabulary learns from: the source (without tags, which are
+// reserved pieces anyway) or target lines of the split's pairs, each file once:
+// a multilingual split repeats its source file per language, and reading it
+// again would tilt the vocabulary towards that language.
+std::vector<std::string> lines_of(const DataSplit& split, bool source, std::set<std::string>& seen) {
   std::vector<std::string> lines;
   for (const auto& part : split) {
-    auto more = read_lines(source ? part.src : part.tgt);
+    const std::string& path = source ? part.src : part.tgt;
+    if (!seen.insert(path).second) continue;
+    auto more = read_lines(path);
     lines.insert(lines.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   }
   return lines;
@@ -62,8 +67,9 @@ Vocabularies prepare_vocabularies(const Recipe& r, const std::string& run_dir,
   if (r.task == Task::Denoise) o.reserved = denoise_reserved_pieces(r.denoise);
   for (const auto& tag : split_tags(r.train)) o.reserved.push_back(tag);
   if (r.vocab.joint) {
-    auto lines = lines_of(r.train, /*source=*/true);
-    auto tgt = lines_of(r.train, /*source=*/false);
+    std::set<std::string> seen;  // one joint vocabulary: each file once, on either side
+    auto lines = lines_of(r.train, /*source=*/true, seen);
+    auto tgt = lines_of(r.train, /*source=*/false, seen);
     lines.insert(lines.end(), tgt.begin(), tgt.end());
     const std::string bytes = train_vocab(lines, o);
     if (!run_dir.empty()) write_file(run_dir + "/vocab.model", bytes);
@@ -72,8 +78,9 @@ Vocabularies prepare_vocabularies(const Recipe& r, const std::string& run_dir,
     log("vocabulary: trained a joint " + o.type + " model, " + std::to_string(v.source->vocab_size()) +
         " pieces (" + (run_dir.empty() ? std::string("not written: dry run") : run_dir + "/vocab.model") + ")");
   } else {
-    const std::string src = train_vocab(lines_of(r.train, /*source=*/true), o);
-    const std::string tgt = train_vocab(lines_of(r.train, /*source=*/false), o);
+    std::set<std::string> seen_src, seen_tgt;
+    const std::string src = train_vocab(lines_of(r.train, /*source=*/true, seen_src), o);
+    const std::string tgt = train_vocab(lines_of(r.train, /*source=*/false, seen_tgt), o);
     if (!run_dir.empty()) {
       write_file(run_dir + "/vocab.src.model", src);
       write_file(run_dir + "/vocab.tgt.model", tgt);
