@@ -3,15 +3,15 @@
 # 1 rank x 2 threads against 2 ranks x 1 thread (mpirun), the Multi30k recipe's
 # model and batches (4,096-token batches, one per rank per update, so the
 # 2-rank run's updates hold twice the tokens), no validation. Prints target
-# tok/s over the last logged window, the all-reduce size per update and its time
+# tok/s from the first logged update (20) to the last, the all-reduce size per update and its time
 # (blocking after backward, or with train.allreduce: overlap started inside
 # backward + waited for after it),
 # and peak RSS per process. Run with nothing else running.
-#   UPDATES=60
+#   UPDATES=200
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${TANDEM_DATA:-../shared/data}
-updates=${UPDATES:-60}
+updates=${UPDATES:-200}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
@@ -19,24 +19,25 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_va
 common=(recipes/multi30k-en-de.yaml --data-root "$data" --set "vocab.model=$work/v.model"
         --set "train.max_updates=$updates" --set train.valid_every=100000 --set train.log_every=20)
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; $(date -u +%F)"
-echo "| layout | tgt tok/s (last 20 updates) | tokens per update | all-reduce per update | peak RSS MB per process |"
+echo "| layout | tgt tok/s (updates 20 to $updates) | tokens per update | all-reduce per update | peak RSS MB per process |"
 echo "|---|---|---|---|---|"
-run() {  # run NAME LAUNCH...
-  local name=$1; shift
-  "$@" >"$work/$name.log" 2>&1 || { tail -5 "$work/$name.log" >&2; return 1; }
+run() {  # run NAME OUTPUT LAUNCH...
+  local name=$1 out=$2; shift 2
+  "$@" --set "output=$out" >"$work/$name.log" 2>&1 || { tail -5 "$work/$name.log" >&2; return 1; }
   local rate reduce rss
-  rate=$(grep -o '[0-9]* tgt tok/s' "$work/$name.log" | tail -1 | cut -d' ' -f1)
+  # metrics.tsv: tgt_tokens (column 7) and elapsed_s (column 9) are running totals.
+  rate=$(awk -F'\t' 'NR == 2 { t0 = $7; s0 = $9 } NR > 2 { t = $7; s = $9 } END { printf "%.0f", (t - t0) / (s - s0) }' "$out/metrics.tsv")
   # "all-reduce of 28.9 MB of gradients per update: 7.5 ms after backward (blocking)"
   reduce=$(grep -o 'all-reduce of .*)' "$work/$name.log" | sed 's/all-reduce of //; s/ of gradients per update:/,/' || true)
   rss=$(grep -o 'RSS_KB [0-9]*' "$work/$name.log" | awk '{ printf "%s%.0f", sep, $2 / 1024; sep = " / " }')
   echo "| $name | $rate | $( [[ "$name" == "1 rank"* ]] && echo "1 x 4,096-token batch" || echo "2 x 4,096-token batches" ) | ${reduce:-none} | $rss |"
 }
 timed() { /usr/bin/time -f 'RSS_KB %M' "$@"; }
-run "1 rank x 2 threads" timed ./build/tandem train "${common[@]}" --set "output=$work/one" --threads 2
-run "2 ranks x 1 thread" mpirun -np 2 --bind-to core /usr/bin/time -f 'RSS_KB %M' \
-  ./build/tandem train "${common[@]}" --set "output=$work/two" --threads 1
-run "2 ranks x 1 thread, overlap" mpirun -np 2 --bind-to core /usr/bin/time -f 'RSS_KB %M' \
-  ./build/tandem train "${common[@]}" --set "output=$work/overlap" --set train.allreduce=overlap --threads 1
+run "1 rank x 2 threads" "$work/one" timed ./build/tandem train "${common[@]}" --threads 2
+run "2 ranks x 1 thread" "$work/two" mpirun -np 2 --bind-to core /usr/bin/time -f 'RSS_KB %M' \
+  ./build/tandem train "${common[@]}" --threads 1
+run "2 ranks x 1 thread, overlap" "$work/overlap" mpirun -np 2 --bind-to core /usr/bin/time -f 'RSS_KB %M' \
+  ./build/tandem train "${common[@]}" --set train.allreduce=overlap --threads 1
 # Where the optimizer step belongs: every rank stepping vs rank 0 stepping and broadcasting.
 echo
 mpirun -np 2 --bind-to core ./build/bench_optimizer_step transformer-small 8000 1 40

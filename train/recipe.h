@@ -61,8 +61,8 @@ struct TrainRecipe {
   std::string precision = "float32";
   // Several ranks (mpirun): sum the gradients with blocking all-reduces after
   // backward, or overlap non-blocking ones with it (train/gradient_allreduce.h).
-  // Blocking is the default: Open MPI's non-blocking all-reduce measured 16x
-  // slower than its blocking one on shared memory (bench/RESULTS.md).
+  // Blocking is the default: on one 2-core machine overlap trained at the same
+  // speed within noise (bench/RESULTS.md, docs/distributed_training.md).
   bool allreduce_overlap = false;
 };
 
