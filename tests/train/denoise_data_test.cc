@@ -45,5 +45,24 @@ TEST(DenoiseData, LinesOrBlankLineBlocks) {
   std::remove(path.c_str());
 }
 
+// Several files are one corpus, in order: the same documents and the same
+// noise as the concatenated file (a document's noise depends on its index).
+TEST(DenoiseData, SeveralFilesAreOneCorpus) {
+  const std::string a = ::testing::TempDir() + "tandem_denoise_a.txt", b = ::testing::TempDir() + "tandem_denoise_b.txt",
+                    both = ::testing::TempDir() + "tandem_denoise_ab.txt";
+  std::ofstream(a) << "a b c d e f\ng h i j k l\n";
+  std::ofstream(b) << "m n o p a b\nc d e f g h\n";
+  std::ofstream(both) << "a b c d e f\ng h i j k l\nm n o p a b\nc d e f g h\n";
+  const Tokenizer tok = letters_vocab();
+  DenoiseRecipe d;
+  d.permute_sentences = false;
+  const DenoisingText split = load_denoising({a, b}, tok, d, 7, 2, 64, "test");
+  const DenoisingText joined = load_denoising({both}, tok, d, 7, 2, 64, "test");
+  EXPECT_EQ(split.original.size(), 8u) << "4 documents x 2 copies";
+  EXPECT_EQ(split.original, joined.original);
+  EXPECT_EQ(split.noised, joined.noised);
+  for (const auto* f : {&a, &b, &both}) std::remove(f->c_str());
+}
+
 }  // namespace
 }  // namespace tandem
