@@ -26,7 +26,8 @@ run() {  # run NAME OUTPUT LAUNCH...
   "$@" --set "output=$out" >"$work/$name.log" 2>&1 || { tail -5 "$work/$name.log" >&2; return 1; }
   local rate reduce rss
   # metrics.tsv: tgt_tokens (column 7) and elapsed_s (column 9) are running totals.
-  rate=$(awk -F'\t' 'NR == 2 { t0 = $7; s0 = $9 } NR > 2 { t = $7; s = $9 } END { printf "%.0f", (t - t0) / (s - s0) }' "$out/metrics.tsv")
+  rate=$(awk -F'\t' 'NR == 2 { t0 = $7; s0 = $9 } NR > 2 { t = $7; s = $9 }
+              END { if (NR < 3 || s <= s0) { print "too few updates logged"; exit 1 } printf "%.0f", (t - t0) / (s - s0) }' "$out/metrics.tsv")
   # "all-reduce of 28.9 MB of gradients per update: 7.5 ms after backward (blocking)"
   reduce=$(grep -o 'all-reduce of .*)' "$work/$name.log" | sed 's/all-reduce of //; s/ of gradients per update:/,/' || true)
   rss=$(grep -o 'RSS_KB [0-9]*' "$work/$name.log" | awk '{ printf "%s%.0f", sep, $2 / 1024; sep = " / " }')

@@ -688,8 +688,9 @@ void Trainer::score_test(std::map<std::string, double>& results) {
   // Two untagged pairs may share a target file name: number the repeats.
   std::vector<std::string> labels;
   for (const auto& part : r_.test) {
-    std::string label = part.label();
-    if (std::count(labels.begin(), labels.end(), label) > 0) label += "_" + std::to_string(labels.size() + 1);
+    const std::string base = part.label();
+    std::string label = base;
+    for (int n = 2; std::count(labels.begin(), labels.end(), label) > 0; ++n) label = base + "_" + std::to_string(n);
     labels.push_back(label);
   }
   std::string all_hyps;
