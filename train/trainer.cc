@@ -186,7 +186,7 @@ void Trainer::setup() {
   // Before anything is written: a CPU without bf16 is a one-line error.
   set_gemm_precision(t_.precision == "bf16" ? GemmPrecision::BFloat16 : GemmPrecision::Float32);
   const bool root = dist::is_root();
-  make_dirs(ckpt_dir_);
+  if (!options_.dry_run) make_dirs(ckpt_dir_);  // a dry run plans; it writes nothing
   if (!options_.dry_run && root) {
     lock_ = std::make_unique<RunLock>(run_dir_);
     // With the lock held, a temporary checkpoint file can only be what a killed

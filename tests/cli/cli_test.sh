@@ -160,6 +160,7 @@ EOR
   --set model.sliding_window=8 >"$tmp/plan.txt" 2>&1 \
   && grep -q "positions: rope" "$tmp/plan.txt" && grep -q "kv_heads: 1" "$tmp/plan.txt" \
   && pass "train --set model.positions=rope --set model.kv_heads=1" || fail "train --set variants: $(tail -5 "$tmp/plan.txt")"
+[ ! -e "$tmp/run" ] && pass "train --dry-run creates no run folder" || fail "train --dry-run created $tmp/run"
 expect_error "train: kv_heads 3 rejected before training" "model.kv_heads 3 does not divide model.heads 4" \
   "$tandem" train "$tmp/recipe.yaml" --data-root "$tmp" --dry-run --set model.kv_heads=3
 # A second writer of the same run folder refuses (here this shell holds the lock).
