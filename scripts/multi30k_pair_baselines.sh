@@ -6,7 +6,9 @@
 # multilingual run. Same model and optimizer settings as the multilingual recipe
 # (transformer-small at its preset dropout 0.1, 200 validation sentences);
 # only the data, the vocabulary (8,000 pieces for two languages instead of
-# 12,000 for four) and the time differ. Each run's test score is on
+# 12,000 for four), the time and the validation interval (every 500 updates,
+# not 1,000, so a 25-minute run still has checkpoints to choose from;
+# validation time is not counted in max_time) differ. Each run's test score is on
 # test_2016_flickr, the set the multilingual recipe reports per language.
 # Takes the machine for 75 minutes plus decoding: run with nothing else running.
 set -euo pipefail
