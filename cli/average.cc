@@ -1,12 +1,15 @@
 // cli/average.cc: `tandem average -o OUT.h5 A.h5 B.h5 ...` writes the
 // elementwise mean of the parameters of model files or checkpoints that share
-// one config; config and vocabulary come from the first file, optimizer state
-// is dropped.
+// one architecture and vocabulary (anything else is refused, naming the first
+// difference); config and vocabulary come from the first file, optimizer
+// state is dropped.
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "core/error.h"
+#include "io/atomic_file.h"
+#include "io/paths.h"
 #include "io/hdf5.h"
 #include "io/model_file.h"
 #include "train/averaging.h"
@@ -27,16 +30,30 @@ int run_average(int argc, char** argv) {
     return 0;
   apply_common_options(vm);
   const auto inputs = vm["inputs"].as<std::vector<std::string>>();
-  for (const auto& path : inputs)
-    TANDEM_CHECK(read_model_meta(H5File::open_read(path)).compute_type == ComputeType::Float32)
-        << path << ": an exported int8 model cannot be averaged: average the float32 files, then "
-        << "`tandem export --quantize int8`";
+  const std::string output = vm["output"].as<std::string>();
+  for (const auto& path : inputs) check_not_same_file(path, output, "-o");
   ModelFileMeta meta;
   auto model = load_model(inputs[0], &meta);
+  // Equal shapes do not make models averageable: another vocabulary, another
+  // positional scheme or norm placement give a mean that means nothing.
+  for (const auto& path : inputs) {
+    const ModelFileMeta other = read_model_meta(H5File::open_read(path));
+    TANDEM_CHECK(other.compute_type == ComputeType::Float32)
+        << path << ": an exported int8 model cannot be averaged: average the float32 files, then "
+        << "`tandem export --quantize int8`";
+    const std::string difference =
+        first_config_difference(model->config(), inputs[0], model_config_from_document(other.config_yaml, path), path,
+                                /*architecture_only=*/true);
+    TANDEM_CHECK(difference.empty()) << "cannot average: " << difference;
+    TANDEM_CHECK(other.vocab_src == meta.vocab_src && other.vocab_tgt == meta.vocab_tgt &&
+                 other.joint_vocab == meta.joint_vocab)
+        << "cannot average: " << path << " has another vocabulary than " << inputs[0]
+        << " (models trained with different vocabularies share no parameter meaning)";
+  }
   average_into(inputs, *model);
   meta.has_training_state = false;
-  save_model(vm["output"].as<std::string>(), *model, meta);
-  std::cerr << "wrote " << vm["output"].as<std::string>() << ": mean of " << inputs.size() << " files\n";
+  save_model(output, *model, meta);
+  std::cerr << "wrote " << output << ": mean of " << inputs.size() << " files\n";
   return 0;
 }
 

@@ -14,6 +14,8 @@
 #include "cli/loaded_model.h"
 #include "cli/options.h"
 #include "core/error.h"
+#include "io/atomic_file.h"
+#include "io/paths.h"
 #include "core/memory_limit.h"
 #include "io/text_input.h"
 #include "metrics/bleu.h"
@@ -132,8 +134,7 @@ int run_export(int argc, char** argv) {
     TANDEM_CHECK(check_files.size() == 2)
         << "--check takes two files, VALID.src VALID.ref; got " << check_files.size();
   }
-  TANDEM_CHECK(std::filesystem::absolute(input) != std::filesystem::absolute(output))
-      << "-o " << output << " is the input file: write the export to another path";
+  check_not_same_file(input, output, "-o");
 
   LoadedModel original = load_for_decoding(input);
   // A second copy becomes the exported model; the first stays as it was for --check.

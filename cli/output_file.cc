@@ -1,12 +1,10 @@
 #include "cli/output_file.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 
 #include "core/error.h"
 #include "io/atomic_file.h"
+#include "io/paths.h"
 
 namespace tandem::cli {
 
@@ -17,13 +15,16 @@ void write_output(const std::string& path, const std::function<void(std::ostream
     TANDEM_CHECK(std::cout) << "<stdout>: write failed";
     return;
   }
-  write_atomically(path, [&](const std::string& tmp) {
-    std::ofstream out(tmp, std::ios::binary);
-    TANDEM_CHECK(out) << path << ": cannot open for writing";
-    write(out);
-    out.flush();
-    TANDEM_CHECK(out) << path << ": write failed (" << std::strerror(errno) << "); nothing was written under this name";
-  });
+  write_text_atomically(path, write);
+}
+
+void check_outputs_spare_inputs(const std::vector<std::pair<std::string, std::string>>& outputs,
+                                const std::vector<std::string>& inputs) {
+  for (const auto& [option, output] : outputs) {
+    if (output.empty() || output == "-") continue;
+    for (const auto& input : inputs)
+      if (!input.empty() && input != "-") check_not_same_file(input, output, option);
+  }
 }
 
 }  // namespace tandem::cli

@@ -27,6 +27,8 @@ int run_summarize(int argc, char** argv) {
                           all, {}, vm))
     return 0;
   apply_common_options(vm);
+  check_outputs_spare_inputs({{"-o", vm["output"].as<std::string>()}},
+                             {vm["input"].as<std::string>(), vm["model"].as<std::string>()});
   LoadedModel m = load_for_decoding(vm["model"].as<std::string>());
   apply_decode_options(vm, m.decode);
   apply_compute_type(vm, *m.model, m.meta.compute_type);

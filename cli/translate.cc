@@ -93,12 +93,14 @@ int run_translate(int argc, char** argv) {
                           all, {}, vm))
     return 0;
   apply_common_options(vm);
+  const std::string attention_path = vm.count("attention") ? vm["attention"].as<std::string>() : "";
+  check_outputs_spare_inputs({{"-o", vm["output"].as<std::string>()}, {"--attention", attention_path}},
+                             {vm["input"].as<std::string>(), vm["model"].as<std::string>()});
 
   LoadedModel m = load_for_decoding(vm["model"].as<std::string>());
   apply_decode_options(vm, m.decode);
   apply_compute_type(vm, *m.model, m.meta.compute_type);
   const bool alignment = vm["alignment"].as<bool>();
-  const std::string attention_path = vm.count("attention") ? vm["attention"].as<std::string>() : "";
   m.decode.search.record_attention = alignment || !attention_path.empty();
   auto lines = read_lines(vm["input"].as<std::string>());
   if (vm.count("tag")) {

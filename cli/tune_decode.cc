@@ -15,6 +15,8 @@
 #include "cli/loaded_model.h"
 #include "cli/options.h"
 #include "core/error.h"
+#include "io/atomic_file.h"
+#include "io/paths.h"
 #include "io/text_input.h"
 #include "metrics/bleu.h"
 #include "metrics/chrf.h"
@@ -101,8 +103,7 @@ int run_tune_decode(int argc, char** argv) {
   TANDEM_CHECK(beams.size() * penalties.size() <= kMaxTrials)
       << "--beams x --length-penalties: " << beams.size() * penalties.size() << " combinations, at most "
       << kMaxTrials;
-  TANDEM_CHECK(std::filesystem::absolute(input) != std::filesystem::absolute(output))
-      << "-o " << output << " is the input file: write the tuned model to another path";
+  check_not_same_file(input, output, "-o");
   const auto lines = read_lines(valid[0]);
   const auto refs = read_lines(valid[1]);
   TANDEM_CHECK(lines.size() == refs.size())

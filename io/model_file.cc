@@ -6,6 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/duration.h"
 #include "core/error.h"
 #include "io/atomic_file.h"
 #include "io/hdf5.h"
@@ -13,13 +14,6 @@
 
 namespace tandem {
 namespace {
-
-std::string now_utc() {
-  char buf[32];
-  const std::time_t t = std::time(nullptr);
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
 
 // The config decides how much a model allocates; a small file with a large
 // config (damaged, or hostile) is refused before that allocation, not after.
@@ -72,7 +66,7 @@ ModelConfig model_config_from_document(const std::string& yaml, const std::strin
 void write_model(const H5File& file, const Seq2Seq& model, const ModelFileMeta& meta) {
   file.set_attr("format", "tandem");
   file.set_attr("format_version", kFormatVersion);
-  file.set_attr("created", now_utc());
+  file.set_attr("created", utc_timestamp());
   file.set_attr("tandem_version", kTandemVersion);
   if (model.compute_type() == ComputeType::Int8) file.set_attr("compute_type", "int8");
   file.write_string("/config", meta.config_yaml.empty() ? config_document(model.config())

@@ -24,7 +24,19 @@ float quantize_row(const float* x, Eigen::Index n, int8_t* out) {
     std::fill(out, out + n, int8_t{0});
     return finite ? 0.f : std::numeric_limits<float>::quiet_NaN();
   }
-  const float scale = max_abs / 127.f, inverse = 127.f / max_abs;
+  const float scale = max_abs / 127.f;
+  if (max_abs < std::numeric_limits<float>::min()) {
+    // Subnormal: 127 / max_abs overflows float to infinity (and 0 * inf is
+    // NaN); in double it is finite, so the integers are the same as for the
+    // row scaled up. The scale itself stays subnormal (a rare, tiny row).
+    const double inverse = 127.0 / static_cast<double>(max_abs);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const double v = static_cast<double>(x[i]) * inverse;
+      out[i] = static_cast<int8_t>(static_cast<int>(v + (v >= 0.0 ? 0.5 : -0.5)));
+    }
+    return scale;
+  }
+  const float inverse = 127.f / max_abs;
   // Round half away from zero; |x * inverse| <= 127 (+ rounding) by the choice
   // of scale, so the truncated value always fits.
   for (Eigen::Index i = 0; i < n; ++i) {

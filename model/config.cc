@@ -194,4 +194,18 @@ std::string model_config_to_yaml(const ModelConfig& c) {
   return std::string(out.c_str()) + "\n";
 }
 
+std::string first_config_difference(const ModelConfig& a, const std::string& a_name, const ModelConfig& b,
+                                    const std::string& b_name, bool architecture_only) {
+  // Both YAML documents list the same keys in the same order, one per line.
+  std::istringstream a_yaml(model_config_to_yaml(a)), b_yaml(model_config_to_yaml(b));
+  for (std::string in_a, in_b; std::getline(a_yaml, in_a) && std::getline(b_yaml, in_b);) {
+    const std::string key = in_a.substr(0, in_a.find(':'));
+    if (architecture_only && (key == "dropout" || key == "attention_dropout")) continue;
+    if (in_a != in_b)
+      return "model." + key + " is" + in_a.substr(in_a.find(':') + 1) + " in " + a_name + " but" +
+             in_b.substr(in_b.find(':') + 1) + " in " + b_name;
+  }
+  return "";
+}
+
 }  // namespace tandem

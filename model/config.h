@@ -70,6 +70,11 @@ struct ModelConfig {
 void parse_model_config(const YAML::Node& node, const std::string& where, ModelConfig& config);
 ModelConfig load_model_config(const std::string& path);
 std::string model_config_to_yaml(const ModelConfig& config);
+// The first field in which two configs differ, as "model.d_model is 256 in
+// A_NAME but 512 in B_NAME"; "" when they agree. architecture_only: dropout
+// rates (training settings, not shape) are not compared.
+std::string first_config_difference(const ModelConfig& a, const std::string& a_name, const ModelConfig& b,
+                                    const std::string& b_name, bool architecture_only);
 
 const char* to_string(Positions p);
 const char* to_string(TieEmbeddings t);

@@ -44,6 +44,28 @@ TEST(Quantize, NonFiniteRowGivesNanScale) {
   EXPECT_EQ(q.row(0)[0], 0);
 }
 
+// A row whose largest magnitude is below FLT_MIN: 127 / max overflows float
+// to infinity, and the int casts of inf (or of 0 * inf = NaN) are undefined.
+// The integers must be those of the same row scaled into the normal range.
+TEST(Quantize, SubnormalRowKeepsItsShape) {
+  const float tiny = std::numeric_limits<float>::denorm_min();
+  float row[4] = {1e-40f, -5e-41f, 0.f, 100 * tiny};
+  int8_t out[4] = {1, 1, 1, 1};
+  const float scale = quantize_row(row, 4, out);
+  EXPECT_EQ(out[0], 127);
+  EXPECT_EQ(out[1], -64);  // -63.5 rounds away from zero
+  EXPECT_EQ(out[2], 0);
+  EXPECT_EQ(out[3], static_cast<int8_t>(std::lround(127.0 * 100 * tiny / 1e-40)));
+  EXPECT_TRUE(std::isfinite(scale));
+  EXPECT_GT(scale, 0.f);
+  EXPECT_NEAR(out[1] * scale, -5e-41f, 1e-42f);
+  // The smallest row there is: one denormal step.
+  float smallest[2] = {tiny, -tiny};
+  EXPECT_TRUE(std::isfinite(quantize_row(smallest, 2, out)));
+  EXPECT_EQ(out[0], 127);
+  EXPECT_EQ(out[1], -127);
+}
+
 TEST(BFloat16, RoundsToNearestEven) {
   EXPECT_EQ(to_bfloat16(1.f), 0x3f80);
   EXPECT_EQ(to_bfloat16(1.00390625f), 0x3f80);  // halfway, even stays
