@@ -9,6 +9,8 @@
 #include "kernels/gemm_shape.h"
 
 #ifdef TANDEM_HAVE_ONEDNN
+#include <oneapi/dnnl/dnnl.h>
+
 #include "kernels/gemm_onednn.h"
 #endif
 
@@ -62,6 +64,15 @@ std::string gemm_backend() {
   return "onednn";
 #else
   return "eigen";
+#endif
+}
+
+std::string onednn_version() {
+#ifdef TANDEM_HAVE_ONEDNN
+  const dnnl_version_t* v = dnnl_version();  // the library loaded, not the headers
+  return std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
+#else
+  return "";
 #endif
 }
 

@@ -117,6 +117,19 @@ void broadcast(long long& value) {
   if (active()) check(MPI_Bcast(&value, 1, MPI_LONG_LONG, 0, MPI_COMM_WORLD), "broadcast");
 }
 
+void barrier() {
+  if (!active()) return;
+  check(MPI_Barrier(MPI_COMM_WORLD), "barrier");
+}
+
+std::string library_version() {
+  char text[MPI_MAX_LIBRARY_VERSION_STRING];
+  int length = 0;
+  if (MPI_Get_library_version(text, &length) != MPI_SUCCESS) return "";
+  std::string v(text, static_cast<size_t>(length));
+  return v.substr(0, v.find_first_of(",\n"));  // "Open MPI v4.1.4"
+}
+
 void broadcast(bool& value) {
   if (!active()) return;
   int v = value ? 1 : 0;
@@ -160,6 +173,8 @@ void progress() {}
 void wait_all() {}
 void broadcast(double&) {}
 void broadcast(long long&) {}
+void barrier() {}
+std::string library_version() { return ""; }
 void broadcast(bool&) {}
 void broadcast(std::string&) {}
 void broadcast(float*, size_t) {}

@@ -35,6 +35,11 @@ long long allreduce_max(long long value);
 void allreduce_sum_start(float* data, size_t n);
 void progress();
 void wait_all();
+// Returns once every rank has called it (a stage's end: rank 0 has written
+// what the others read next).
+void barrier();
+// The MPI library's own version line ("" without MPI).
+std::string library_version();
 // From rank 0 to every rank.
 void broadcast(double& value);
 void broadcast(long long& value);

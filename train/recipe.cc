@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include <yaml-cpp/yaml.h>
@@ -86,33 +87,34 @@ void apply_override(YAML::Node& root, const std::string& assignment) {
   set_path(root, path, parsed, "--set " + assignment);
 }
 
-// `stages:` — a list of {name, set: {key.path: value, ...}}. Returns the stage
-// names; when `stage` is one of them, applies its settings to `root`, with its
-// own output folder under the recipe's and the previous stage's model as
-// init_from.
-std::vector<std::string> apply_stage(YAML::Node& root, const std::string& path, const std::string& stage,
-                                     std::string* init_from_previous) {
-  std::vector<std::string> names;
+// One entry of `stages:`: its name and its settings, in order.
+struct StagePatch {
+  std::string name;
+  std::vector<std::pair<std::string, YAML::Node>> set;  // key.path -> value
+  std::string where;  // "recipe.yaml:12" for messages
+};
+
+// `stages:` — a list of {name, set: {key.path: value, ...}}, checked once.
+std::vector<StagePatch> parse_stage_patches(const YAML::Node& root, const std::string& path) {
+  std::vector<StagePatch> patches;
   const YAML::Node stages = root["stages"];
-  if (!stages.IsDefined() || stages.IsNull()) {
-    TANDEM_CHECK(stage.empty()) << path << ": no stages: to run stage " << stage << " of";
-    return names;
-  }
+  if (!stages.IsDefined() || stages.IsNull()) return patches;
   TANDEM_CHECK(stages.IsSequence() && stages.size() > 0)
       << path << ":" << stages.Mark().line + 1 << ": stages: expected a list of {name, set}";
-  const std::string base_output = root["output"].IsScalar() ? root["output"].Scalar()
-                                  : "runs/" + (root["name"].IsScalar() ? root["name"].Scalar() : std::string("run"));
   for (size_t i = 0; i < stages.size(); ++i) {
     const YAML::Node st = stages[i];
     const int line = st.Mark().line + 1;
     // A missing key of a const node is an invalid node, whose type cannot be asked.
     TANDEM_CHECK(st.IsMap() && st["name"].IsDefined() && st["name"].IsScalar())
         << path << ":" << line << ": stages[" << i << "]: expected a mapping with a name";
-    const std::string name = st["name"].Scalar();
-    TANDEM_CHECK(!name.empty() && name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos)
-        << path << ":" << line << ": stage name \"" << name << "\": use lower-case letters, digits, _ and -";
-    for (const auto& seen : names)
-      TANDEM_CHECK(seen != name) << path << ":" << line << ": stage " << name << " is named twice";
+    StagePatch patch;
+    patch.name = st["name"].Scalar();
+    patch.where = path + ":" + std::to_string(line);
+    TANDEM_CHECK(!patch.name.empty() &&
+                 patch.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos)
+        << patch.where << ": stage name \"" << patch.name << "\": use lower-case letters, digits, _ and -";
+    for (const auto& seen : patches)
+      TANDEM_CHECK(seen.name != patch.name) << patch.where << ": stage " << patch.name << " is named twice";
     for (const auto& key : st) {
       TANDEM_CHECK(key.first.IsScalar()) << path << ":" << key.first.Mark().line + 1 << ": stages[" << i
                                          << "]: a key must be a name";
@@ -120,30 +122,57 @@ std::vector<std::string> apply_stage(YAML::Node& root, const std::string& path, 
       TANDEM_CHECK(k == "name" || k == "set") << path << ":" << key.first.Mark().line + 1 << ": stages[" << i
                                              << "]." << k << ": unknown key (expected name or set)";
     }
-    names.push_back(name);
-    if (name != stage) continue;
     const YAML::Node sets = st["set"];
     if (sets.IsDefined() && !sets.IsNull()) {
       TANDEM_CHECK(sets.IsMap()) << path << ":" << sets.Mark().line + 1 << ": stages[" << i
                                  << "].set: expected a mapping of key.path: value";
       for (const auto& kv : sets) {
-        TANDEM_CHECK(kv.first.IsScalar()) << path << ":" << kv.first.Mark().line + 1 << ": stage " << name
+        TANDEM_CHECK(kv.first.IsScalar()) << path << ":" << kv.first.Mark().line + 1 << ": stage " << patch.name
                                           << ": a key of set must be a key.path";
         const std::string key = kv.first.Scalar();
         TANDEM_CHECK(key != "output" && key != "stages")
-            << path << ":" << kv.first.Mark().line + 1 << ": stage " << name << " may not set " << key;
-        set_path(root, key, YAML::Clone(kv.second), path + ": stage " + name + ": " + key);
+            << path << ":" << kv.first.Mark().line + 1 << ": stage " << patch.name << " may not set " << key
+            << " (each stage writes OUTPUT/NAME)";
+        patch.set.emplace_back(key, YAML::Clone(kv.second));
       }
     }
-    root["output"] = base_output + "/" + name;
-    if (i > 0) {
-      *init_from_previous = base_output + "/" + names[i - 1] + "/model.h5";
-      root["init_from"] = *init_from_previous;
-    }
+    patches.push_back(std::move(patch));
   }
-  TANDEM_CHECK(stage.empty() || std::find(names.begin(), names.end(), stage) != names.end())
-      << path << ": no stage named " << stage;
-  return names;
+  return patches;
+}
+
+// The recipe's output folder before any stage: `output`, else runs/NAME.
+std::filesystem::path base_output(const YAML::Node& root) {
+  if (root["output"].IsScalar()) return root["output"].Scalar();
+  return std::filesystem::path("runs") / (root["name"].IsScalar() ? root["name"].Scalar() : std::string("run"));
+}
+
+// Stage i of the recipe: its settings over a copy of the base recipe, its own
+// folder OUTPUT/NAME, and the previous stage's model as init_from.
+YAML::Node apply_patch(const YAML::Node& base, const std::vector<StagePatch>& patches, size_t i) {
+  YAML::Node root = YAML::Clone(base);
+  const StagePatch& patch = patches[i];
+  for (const auto& [key, value] : patch.set)
+    set_path(root, key, YAML::Clone(value), patch.where + ": stage " + patch.name + ": " + key);
+  const std::filesystem::path output = base_output(base);
+  root["output"] = (output / patch.name).string();
+  if (i > 0) root["init_from"] = (output / patches[i - 1].name / "model.h5").string();
+  return root;
+}
+
+YAML::Node read_recipe_yaml(const std::string& path, const RecipeOverrides& overrides) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    TANDEM_FAIL() << path << ": cannot open recipe";
+  } catch (const YAML::Exception& e) {
+    TANDEM_FAIL() << path << ":" << e.mark.line + 1 << ": " << e.msg;
+  }
+  TANDEM_CHECK(root.IsMap()) << path << ": a recipe is a mapping of keys (name, data, model, train, ...)";
+  for (const auto& s : overrides.set) apply_override(root, s);
+  if (!overrides.data_root.empty()) root["data_root"] = overrides.data_root;
+  return root;
 }
 
 // One {src, tgt, tag} mapping of data.KEY (or of its list).
@@ -332,24 +361,17 @@ double parse_duration(const std::string& text, const std::string& where) {
   return total;
 }
 
-Recipe load_recipe(const std::string& path, const RecipeOverrides& overrides) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    TANDEM_FAIL() << path << ": cannot open recipe";
-  } catch (const YAML::Exception& e) {
-    TANDEM_FAIL() << path << ":" << e.mark.line + 1 << ": " << e.msg;
-  }
-  TANDEM_CHECK(root.IsMap()) << path << ": a recipe is a mapping of keys (name, data, model, train, ...)";
-  for (const auto& s : overrides.set) apply_override(root, s);
-  if (!overrides.data_root.empty()) root["data_root"] = overrides.data_root;
+namespace {
 
+// Parses one recipe tree (the base, or a stage patched onto it). init_from of
+// a stage after the first is the previous stage's model, written later.
+Recipe parse_recipe(YAML::Node root, const std::string& path, const RecipeOverrides& overrides,
+                    const std::vector<StagePatch>& patches, const std::string& stage) {
   Recipe r;
   r.path = path;
-  std::string init_from_previous;
-  r.stages = apply_stage(root, path, overrides.stage, &init_from_previous);
-  r.stage = overrides.stage;
+  for (const auto& p : patches) r.stages.push_back(p.name);
+  r.stage = stage;
+  const std::string init_from_previous = stage.empty() || stage == r.stages.front() ? "" : root["init_from"].Scalar();
   YamlFields f(root, path, "");
   if (f.has("stages")) f.node("stages");
   f.get("name", r.name);
@@ -404,6 +426,13 @@ Recipe load_recipe(const std::string& path, const RecipeOverrides& overrides) {
   }
   r.model.validate_architecture(path + ": model");
   parse_train(f, r.training, path);
+  // A pair longer than the model's positions would abort training when its
+  // batch comes up: an explicit max_len beyond them is refused now; the
+  // default is capped by them.
+  if (r.training.max_len == 0) r.training.max_len = std::min(kDefaultMaxLen, r.model.position_limit());
+  TANDEM_CHECK(r.training.max_len <= r.model.position_limit())
+      << path << ": train.max_len " << r.training.max_len << " exceeds model.max_positions "
+      << r.model.position_limit() << " (lower train.max_len or raise model.max_positions)";
   std::string& metric = r.training.early_stopping_metric;
   if (metric.empty()) metric = r.task == Task::Summarize ? "rouge" : "bleu";
   TANDEM_CHECK(metric != "rouge" || r.task == Task::Summarize)
@@ -460,6 +489,29 @@ Recipe load_recipe(const std::string& path, const RecipeOverrides& overrides) {
   out << root;
   r.resolved_yaml = std::string(out.c_str()) + "\n";
   return r;
+}
+
+}  // namespace
+
+Recipe load_recipe(const std::string& path, const RecipeOverrides& overrides) {
+  const YAML::Node root = read_recipe_yaml(path, overrides);
+  const auto patches = parse_stage_patches(root, path);
+  if (overrides.stage.empty()) return parse_recipe(root, path, overrides, patches, "");
+  TANDEM_CHECK(!patches.empty()) << path << ": no stages: to run stage " << overrides.stage << " of";
+  for (size_t i = 0; i < patches.size(); ++i)
+    if (patches[i].name == overrides.stage)
+      return parse_recipe(apply_patch(root, patches, i), path, overrides, patches, overrides.stage);
+  TANDEM_FAIL() << path << ": no stage named " << overrides.stage;
+}
+
+std::vector<Recipe> load_recipe_stages(const std::string& path, const RecipeOverrides& overrides) {
+  const YAML::Node root = read_recipe_yaml(path, overrides);
+  const auto patches = parse_stage_patches(root, path);
+  if (patches.empty()) return {parse_recipe(root, path, overrides, patches, "")};
+  std::vector<Recipe> stages;
+  for (size_t i = 0; i < patches.size(); ++i)
+    stages.push_back(parse_recipe(apply_patch(root, patches, i), path, overrides, patches, patches[i].name));
+  return stages;
 }
 
 }  // namespace tandem

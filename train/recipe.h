@@ -33,10 +33,14 @@ struct ScheduleRecipe {
   int warmup = 4000;
 };
 
+constexpr int kDefaultMaxLen = 128;
+
 struct TrainRecipe {
   int batch_tokens = 4096;  // padded source+target tokens per batch
   int accumulate = 1;
-  int max_len = 128;        // pairs with a side longer than this (in tokens) are skipped
+  // Pairs with a side longer than this (in tokens) are skipped; 0 until parsed
+  // = kDefaultMaxLen capped by the model's positions.
+  int max_len = 0;
   OptimizerRecipe optimizer;
   ScheduleRecipe schedule;
   float label_smoothing = 0.1f;
@@ -118,8 +122,12 @@ struct RecipeOverrides {
   std::string stage;             // apply this stage of the recipe's stages:
 };
 
-// Reads, overrides, validates; checks that data files exist.
+// Reads, overrides, validates; checks that data files exist. With
+// overrides.stage, the recipe of that stage.
 Recipe load_recipe(const std::string& path, const RecipeOverrides& overrides);
+// The file read and parsed once: the recipe itself when it has no stages,
+// else one Recipe per stage (the base with that stage's patch), in order.
+std::vector<Recipe> load_recipe_stages(const std::string& path, const RecipeOverrides& overrides);
 
 // "85m", "1h30m", "90s", "120" (seconds) -> seconds.
 double parse_duration(const std::string& text, const std::string& where);

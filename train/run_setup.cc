@@ -10,10 +10,13 @@
 #include <iterator>
 #include <set>
 
+#include "core/duration.h"
 #include "core/error.h"
 #include "core/sha256.h"
 #include "io/text_input.h"
+#include "kernels/gemm.h"
 #include "tokenizer/vocab_trainer.h"
+#include "train/distributed.h"
 #include "version.h"
 
 namespace tandem {
@@ -123,14 +126,15 @@ std::string run_config_document(const Recipe& r, const ModelConfig& model,
   prov["tandem_commit"] = kTandemCommit;
   prov["eigen"] = std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +
                   std::to_string(EIGEN_MINOR_VERSION);
-  prov["hdf5"] = std::to_string(H5_VERS_MAJOR) + "." + std::to_string(H5_VERS_MINOR) + "." +
-                 std::to_string(H5_VERS_RELEASE);
-  prov["yaml_cpp"] = "0.7";
-  prov["sentencepiece"] = "Debian libsentencepiece";
-  char date[32];
-  const std::time_t t = std::time(nullptr);
-  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  prov["date"] = date;
+  // The libraries this process runs on (run-time versions where they tell).
+  unsigned h5_major = 0, h5_minor = 0, h5_release = 0;
+  H5get_libversion(&h5_major, &h5_minor, &h5_release);
+  prov["hdf5"] = std::to_string(h5_major) + "." + std::to_string(h5_minor) + "." + std::to_string(h5_release);
+  prov["yaml_cpp"] = kYamlCppVersion;
+  prov["sentencepiece"] = kSentencePieceVersion;
+  if (!onednn_version().empty()) prov["onednn"] = onednn_version();
+  if (!dist::library_version().empty()) prov["mpi"] = dist::library_version();
+  prov["date"] = utc_timestamp();
   YAML::Node data(YAML::NodeType::Map);
   for (const auto& [path, sum] : checksums) data[path] = "sha256:" + sum;
   prov["data"] = data;

@@ -13,6 +13,7 @@ namespace tandem {
 
 struct TrainOptions {
   bool resume = false;   // continue from RUN/checkpoints/last.h5
+  bool overwrite = false;  // replace a run already in the output folder (else refused)
   bool dry_run = false;  // check everything, print the plan, train nothing
   bool profile = false;  // time the updates by operation class; print the table at the end
   // Called after each backward (before the finiteness check) with the number

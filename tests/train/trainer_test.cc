@@ -242,7 +242,7 @@ TEST_F(TrainerTest, InitFromAndFreeze) {
   wrong.replace(wrong.find("ffn_dim: 64"), 11, "ffn_dim: 48");
   wrong += "init_from: " + pretrained + "\n";
   const std::string message = test::error_of([&] { train_recipe(load(d, "wrong", wrong), {}); });
-  EXPECT_NE(message.find("init_from " + pretrained + ": model.ffn_dim is 64 there but 48 in the recipe"),
+  EXPECT_NE(message.find("model.ffn_dim is 64 in init_from " + pretrained + " but 48 in the recipe"),
             std::string::npos)
       << message;
   set_threads(0);
