@@ -1,8 +1,9 @@
-// cli/train.cc: `tandem train RECIPE.yaml [--set key=value] [--resume] [--dry-run]`.
+// cli/train.cc: `tandem train RECIPE.yaml [--set key=value] [--resume | --overwrite] [--dry-run]`.
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "core/error.h"
 #include "train/stages.h"
 
 namespace tandem::cli {
@@ -15,6 +16,8 @@ int run_train(int argc, char** argv) {
       "data-root", po::value<std::string>(), "directory the recipe's data paths are relative to "
                                              "(default: $TANDEM_DATA, else the recipe's data_root)")(
       "resume", po::bool_switch(), "continue the run from OUTPUT/checkpoints/last.h5, exactly")(
+      "overwrite", po::bool_switch(), "replace the run already in OUTPUT (its logs, checkpoints, vocabulary\n"
+                                      "and model); without it or --resume such a folder is refused")(
       "dry-run", po::bool_switch(), "check recipe, data and model; print the plan; train nothing")(
       "profile", po::bool_switch(), "time the updates by operation class (GEMM forward/backward with\n"
                                     "GFLOP/s, attention, norms, loss, optimizer, data) and print the\n"
@@ -37,6 +40,8 @@ int run_train(int argc, char** argv) {
   if (vm.count("data-root")) overrides.data_root = vm["data-root"].as<std::string>();
   TrainOptions o;
   o.resume = vm["resume"].as<bool>();
+  o.overwrite = vm["overwrite"].as<bool>();
+  TANDEM_CHECK(!(o.resume && o.overwrite)) << "--resume and --overwrite: choose one (continue the run, or replace it)";
   o.dry_run = vm["dry-run"].as<bool>();
   o.profile = vm["profile"].as<bool>();
   train_recipe_file(vm["recipe"].as<std::string>(), overrides, o);

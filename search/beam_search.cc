@@ -116,11 +116,14 @@ Prepared encode_sources(const Seq2Seq& model, const std::vector<Ids>& sources,
     p.max_len.push_back(max_output_length(o, p.shape.lengths[b], model.config().position_limit()));
     p.capacity = std::max(p.capacity, p.max_len.back());
   }
-  // The self-attention cache holds capacity tokens for every open hypothesis.
-  check_fits_in_memory(static_cast<double>(p.capacity) * n * o.beam *
+  // The self-attention cache holds capacity tokens for every open hypothesis,
+  // in each of the batches decoded at the same time.
+  const int concurrent = std::max(1, o.concurrent_batches);
+  check_fits_in_memory(static_cast<double>(p.capacity) * n * o.beam * concurrent *
                            static_cast<double>(model.config().kv_cache_bytes_per_token()),
                        "the decoding cache (" + std::to_string(p.capacity) + " output tokens x " +
-                           std::to_string(n * o.beam) + " hypotheses)",
+                           std::to_string(n * o.beam) + " hypotheses" +
+                           (concurrent > 1 ? " x " + std::to_string(concurrent) + " batches at once" : "") + ")",
                        "decode: --max-len-a " + std::to_string(o.max_len_a) + " --max-len-b " +
                            std::to_string(o.max_len_b) + " --beam " + std::to_string(o.beam));
   return p;

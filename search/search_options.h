@@ -32,6 +32,9 @@ struct SearchOptions {
   uint64_t seed = 1;
   // Keep each hypothesis' cross-attention (last decoder layer, mean over heads).
   bool record_attention = false;
+  // Batches decoded at the same time (Translator workers): their caches share
+  // the machine's memory, so the memory check counts all of them.
+  int concurrent_batches = 1;
 };
 
 }  // namespace tandem

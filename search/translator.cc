@@ -76,6 +76,8 @@ std::vector<std::vector<TextHypothesis>> Translator::translate(
   // token budget is shared between them so memory stays that of one batch.
   const int workers = std::max(1, workers_);
   const auto batches = batches_by_length(lengths, std::max(1, batch_tokens_ / workers), batch_sentences_);
+  SearchOptions options = options_;
+  options.concurrent_batches = std::min<int>(workers, static_cast<int>(std::max<size_t>(1, batches.size())));
   std::exception_ptr failure;
   // Longest batches come first, so dynamic scheduling ends the workers together.
 #pragma omp parallel for schedule(dynamic, 1) num_threads(workers) if (workers > 1)
@@ -89,8 +91,8 @@ std::vector<std::vector<TextHypothesis>> Translator::translate(
         keys.push_back(static_cast<uint64_t>(i));
       }
       SpeculativeStats speculative;
-      auto result = draft_ ? speculative_greedy(model_, *draft_, sources, options_, ids, draft_tokens_, &speculative)
-                           : decode_batch(model_, sources, options_, ids, keys);
+      auto result = draft_ ? speculative_greedy(model_, *draft_, sources, options, ids, draft_tokens_, &speculative)
+                           : decode_batch(model_, sources, options, ids, keys);
 #pragma omp critical(tandem_translate_results)
       {
         speculative_stats_.add(speculative);

@@ -163,10 +163,9 @@ void Trainer::build_model(const Say& say) {
   data_ = std::make_unique<TrainingData>(r_, vocab_, config_.position_limit());
   say(data_->summary());
   evaluator_ = std::make_unique<Evaluator>(r_, *vocab_.source, *vocab_.target);
+  // Before the weights are allocated and long before update 5,000: training must fit.
+  check_training_fits(estimate_training_memory(config_, config_.parameter_estimate(), *data_, t_), r_);
   model_ = std::make_unique<Seq2Seq>(config_);
-  // Before the first update, not at update 5,000: training must fit.
-  check_training_fits(
-      estimate_training_memory(config_, static_cast<double>(model_->parameter_count()), *data_, t_), r_);
   model_->init(t_.seed);
   if (!r_.init_from.empty()) {
     if (!options_.resume) load_pretrained(say);

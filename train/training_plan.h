@@ -16,6 +16,8 @@ struct TrainingMemory {
   double total() const { return state_bytes + activation_bytes + data_bytes; }
 };
 
+// parameters: the model's count, or ModelConfig::parameter_estimate() before
+// the model is allocated (the check comes first).
 TrainingMemory estimate_training_memory(const ModelConfig& config, double parameters, const TrainingData& data,
                                         const TrainRecipe& training);
 // Throws, naming the recipe and its batch_tokens, when training would need

@@ -172,5 +172,64 @@ expect_error "train: a second run on the same folder refuses" "run is in use by 
 flock -u 9
 exec 9>&-
 
+# --- nothing a command reads is written over (issue #23) ---
+cp "$tmp/in.txt" "$tmp/keep.txt"
+expect_error "translate: -o the input" "\-o $tmp/keep.txt is the input file $tmp/keep.txt" \
+  "$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/keep.txt" -o "$tmp/keep.txt"
+ln -s keep.txt "$tmp/keep-link.txt"
+expect_error "translate: -o a symlink to the input" "is the input file" \
+  "$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/keep.txt" -o "$tmp/keep-link.txt"
+expect_error "summarize: -o the model" "is the input file" "$tandem" summarize -m "$tmp/tiny.h5" -i "$tmp/keep.txt" -o "$tmp/tiny.h5"
+cmp -s "$tmp/in.txt" "$tmp/keep.txt" && pass "refused outputs left the input as it was" || fail "input changed"
+cp "$tmp/tiny.h5" "$tmp/orig.h5"
+expect_error "export: -o DIR/./same" "is the input file" "$tandem" export -m "$tmp/orig.h5" -o "$tmp/./orig.h5"
+ln "$tmp/orig.h5" "$tmp/hard.h5"
+expect_error "export: -o a hard link of the input" "is the input file" "$tandem" export -m "$tmp/orig.h5" -o "$tmp/hard.h5"
+ln -s orig.h5 "$tmp/soft.h5"
+printf 'the dog runs\n' >"$tmp/v.src"; printf 'the dog runs\n' >"$tmp/v.ref"
+expect_error "tune-decode: -o a symlink to the input" "is the input file" \
+  "$tandem" tune-decode -m "$tmp/orig.h5" --valid "$tmp/v.src" "$tmp/v.ref" -o "$tmp/soft.h5"
+expect_error "average: -o one of the inputs" "is the input file" "$tandem" average -o "$tmp/hard.h5" "$tmp/orig.h5" "$tmp/tiny.h5"
+cmp -s "$tmp/tiny.h5" "$tmp/orig.h5" && pass "refused writes left the model as it was" || fail "model changed"
+# Averaging needs one architecture and one vocabulary, not just equal shapes.
+{ cat "$(dirname "$0")/tiny.yaml"; echo "positions: learned"; } >"$tmp/learned.yaml"
+"$tandem" init -c "$tmp/learned.yaml" --vocab "$tmp/spm.model" -o "$tmp/learned.h5" 2>/dev/null
+expect_error "average: another positional scheme" "cannot average: model.positions is sinusoidal in $tmp/tiny.h5 but learned in $tmp/learned.h5" \
+  "$tandem" average -o "$tmp/avg.h5" "$tmp/tiny.h5" "$tmp/learned.h5"
+head -150 "$tmp/text.txt" | tr 'a-z' 'b-za' >"$tmp/other.txt"
+"$tandem" vocab -i "$tmp/other.txt" --size 80 -o "$tmp/other.model" 2>/dev/null
+"$tandem" init -c "$(dirname "$0")/tiny.yaml" --vocab "$tmp/other.model" -o "$tmp/other.h5" 2>/dev/null
+expect_error "average: another vocabulary" "cannot average: $tmp/other.h5 has another vocabulary than $tmp/tiny.h5" \
+  "$tandem" average -o "$tmp/avg.h5" "$tmp/tiny.h5" "$tmp/other.h5"
+[ ! -e "$tmp/avg.h5" ] && pass "no average written after a refusal" || fail "avg.h5 written"
+# A run folder that holds a run is refused without --resume or --overwrite.
+cat >"$tmp/small.yaml" <<EOR
+name: small
+data:
+  train: {src: train.src, tgt: train.tgt}
+  valid: {src: train.src, tgt: train.tgt}
+vocab: {type: unigram, size: 60, joint: true}
+model: {d_model: 16, heads: 2, ffn_dim: 32, encoder_layers: 1, decoder_layers: 1, max_positions: 64, tie_embeddings: all}
+train: {max_updates: 2, batch_tokens: 256, valid_every: 2, valid_sentences: 4}
+output: $tmp/small-run
+EOR
+"$tandem" train "$tmp/small.yaml" --data-root "$tmp" >/dev/null 2>&1 && pass "train a small run" || fail "small run"
+cp "$tmp/small-run/metrics.tsv" "$tmp/metrics.before"
+expect_error "train: a folder holding a run is refused" "small-run already holds a run (metrics.tsv, .*--resume to continue it, --overwrite to replace it" \
+  "$tandem" train "$tmp/small.yaml" --data-root "$tmp"
+cmp -s "$tmp/metrics.before" "$tmp/small-run/metrics.tsv" && pass "the refused run left metrics.tsv" || fail "metrics.tsv changed"
+expect_error "train: --resume with --overwrite" "\-\-resume and \-\-overwrite: choose one" \
+  "$tandem" train "$tmp/small.yaml" --data-root "$tmp" --resume --overwrite
+"$tandem" train "$tmp/small.yaml" --data-root "$tmp" --overwrite >/dev/null 2>&1 && [ -e "$tmp/small-run/finished.yaml" ] \
+  && pass "train --overwrite replaces the run" || fail "--overwrite"
+expect_error "train: max_len beyond the model's positions" "train.max_len 100 exceeds model.max_positions 64" \
+  "$tandem" train "$tmp/small.yaml" --data-root "$tmp" --dry-run --set train.max_len=100
+# The process is named tandem (not "exe" after its re-exec) in ps and top.
+"$tandem" translate -m "$tmp/tiny.h5" -i /dev/stdin < <(sleep 2; echo hi) >/dev/null 2>&1 &
+sleep 1
+comm=$(ps -o comm= -p $! 2>/dev/null)
+wait
+[ "$comm" = "tandem" ] && pass "ps shows the process as tandem" || fail "ps shows \"$comm\""
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

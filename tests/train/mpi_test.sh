@@ -5,7 +5,8 @@
 #      parameters as 1 rank accumulating those 2 batches (dropout off), to 1e-6
 #      relative per tensor (float sums in another order), across an epoch's
 #      end where one rank has no batch;
-#   2. with dropout on, two 2-rank runs with one seed are identical;
+#   2. with dropout on, two 2-rank runs with one seed are identical, and
+#      differ from a run without dropout; a 2-stage recipe runs on 2 ranks;
 #   3. a rank killed with SIGKILL mid-run ends the whole job, with a message,
 #      within 60 s; --resume then continues it to the same final update, once
 #      on 1 rank and once on 2.
@@ -100,6 +101,23 @@ recipe 0.1 20
 train 2 d1 >/dev/null 2>&1 && train 2 d2 >/dev/null 2>&1 || fail "dropout runs"
 compare "$work/d1/checkpoints/last.h5" "$work/d2/checkpoints/last.h5" 0 all \
   && pass "2-rank runs with dropout are reproducible" || fail "dropout reproducibility"
+# ... and dropout does act: the same run without it ends elsewhere.
+recipe 0.0 20
+train 2 d0 >/dev/null 2>&1 || fail "dropout-off run"
+! compare "$work/d0/checkpoints/last.h5" "$work/d1/checkpoints/last.h5" 1e-3 all >/dev/null \
+  && pass "dropout on differs from dropout off" || fail "dropout changed nothing"
+
+# 2b. A staged recipe on 2 ranks: rank 1 starts the second stage from the
+# first stage's model only once rank 0 has written it (once an MPI_Abort).
+recipe 0.0 10
+cat >>"$work/recipe.yaml" <<EOR
+stages:
+  - name: first
+  - name: second
+    set: {train.max_updates: 5}
+EOR
+train 2 staged >"$work/staged.log" 2>&1 && [ -e "$work/staged/second/model.h5" ] && [ -e "$work/staged/second/finished.yaml" ] \
+  && pass "2 ranks run a 2-stage recipe" || { tail -5 "$work/staged.log"; fail "2-rank stages"; }
 
 # 3. A rank killed mid-run ends the job; resume finishes it on 1 or 2 ranks.
 recipe 0.1 400
@@ -122,6 +140,8 @@ for resume_ranks in 1 2; do
   grep -q "rank 1 .*exited on signal 9" "$work/$out.log" && pass "the job says a rank died" || { tail -5 "$work/$out.log"; fail "message"; }
   saved=$(update_of "$work/$out/checkpoints/last.h5")
   train "$resume_ranks" "$out" --resume >"$work/$out.resume.log" 2>&1 || { tail -5 "$work/$out.resume.log"; fail "resume"; }
+  grep -q "resumed at update $saved," "$work/$out.resume.log" && pass "resume started at the saved update $saved" \
+    || fail "resume did not start at update $saved: $(grep -m1 'resumed at' "$work/$out.resume.log")"
   [ "$(update_of "$work/$out/checkpoints/last.h5")" = 400 ] \
     && pass "resumed from update $saved on $resume_ranks rank(s) to update 400" || fail "resume to 400"
 done

@@ -17,13 +17,17 @@
 #include "../model/tiny_model.h"
 #include "../test_util.h"
 #include "core/error.h"
+#include "core/memory_limit.h"
 #include "core/rng.h"
 #include "core/threads.h"
 #include "io/hdf5.h"
 #include "io/model_file.h"
+#include "kernels/compute_type.h"
+#include "kernels/gemm.h"
 #include "train/averaging.h"
 #include "train/checkpoint.h"
 #include "train/denoise_data.h"
+#include "train/evaluator.h"
 #include "train/stages.h"
 #include "metrics/bleu.h"
 #include "tokenizer/tokenizer.h"
@@ -462,6 +466,87 @@ TEST_F(TrainerTest, ResumeContinuesExactly) {
   EXPECT_EQ(checkpoint_update(d + "/split/checkpoints/last.h5"), 40);
   const auto c = params_of(d + "/split/checkpoints/last.h5");
   for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE((a[i].array() == c[i].array()).all()) << "tensor " << i;
+  set_threads(0);
+}
+
+// A second run into the folder of a finished one is refused before it writes
+// anything; --overwrite replaces it; the finished record is written last.
+TEST_F(TrainerTest, AnEarlierRunIsNeverOverwrittenSilently) {
+  set_threads(1);
+  const std::string d = *dir_;
+  const std::string yaml = recipe_yaml(d + "/data", d + "/claimed", 10, 0.f, 10);
+  train_recipe(load(d, "claimed", yaml), {});
+  std::ifstream finished(d + "/claimed/finished.yaml");
+  ASSERT_TRUE(finished.good()) << "a finished run leaves its record";
+  std::ifstream before_file(d + "/claimed/metrics.tsv");
+  const std::string before((std::istreambuf_iterator<char>(before_file)), std::istreambuf_iterator<char>());
+  const std::string error = test::error_of([&] { train_recipe(load(d, "claimed", yaml), {}); });
+  EXPECT_NE(error.find(d + "/claimed already holds a run"), std::string::npos) << error;
+  std::ifstream after_file(d + "/claimed/metrics.tsv");
+  const std::string after((std::istreambuf_iterator<char>(after_file)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(after, before) << "the refused run truncated the log";
+  TrainOptions overwrite;
+  overwrite.overwrite = true;
+  EXPECT_TRUE(train_recipe(load(d, "claimed", yaml), overwrite).count("test_bleu"));
+  set_threads(0);
+}
+
+// Training that cannot fit is refused before the weights are allocated: here
+// the weights alone take half the machine, so they pass the model's own
+// check, but gradients and Adam's moments take four times as much.
+TEST_F(TrainerTest, TrainingMemoryIsCheckedBeforeTheFirstUpdate) {
+  const std::string d = *dir_;
+  // Feed-forward layers of d 512 x ffn 2^20: 2^30 parameters each (4 GiB).
+  const double per_layer = 2.0 * 512 * (1 << 20);
+  const int layers = std::max(2, static_cast<int>(machine_memory_bytes() / 2 / sizeof(float) / per_layer));
+  std::string yaml = recipe_yaml(d + "/data", d + "/huge", 10, 0.f, 10);
+  const std::string small = "d_model: 32, heads: 2, ffn_dim: 64, encoder_layers: 1, decoder_layers: 1";
+  yaml.replace(yaml.find(small), small.size(),
+               "d_model: 512, heads: 2, ffn_dim: 1048576, encoder_layers: " + std::to_string(layers - 1) +
+                   ", decoder_layers: 1");
+  const std::string error = test::error_of([&] { train_recipe(load(d, "huge", yaml), {}); });
+  EXPECT_NE(error.find("for training (weights, gradients and optimizer state"), std::string::npos) << error;
+  EXPECT_NE(error.find("train.batch_tokens 600"), std::string::npos) << error;
+}
+
+double last_logged_loss(const std::string& metrics_tsv) {
+  std::ifstream in(metrics_tsv);
+  std::string line, last;
+  while (std::getline(in, line)) last = line;
+  std::istringstream row(last);
+  std::string update, epoch, loss;
+  std::getline(row, update, '\t');
+  std::getline(row, epoch, '\t');
+  std::getline(row, loss, '\t');
+  return std::stod(loss);
+}
+
+// train.precision: bf16 trains like float32 (loss within 2% after 30
+// updates), leaves float32 behind, and validates and scores its test set in
+// float32: the recorded test BLEU is what decoding model.h5 gives.
+TEST_F(TrainerTest, Bf16TrainsLikeFloat32AndScoresAsTheSavedModelIsUsed) {
+  if (!compute_type_unsupported_reason(ComputeType::BFloat16).empty()) GTEST_SKIP() << "no bf16 on this CPU";
+  set_threads(1);
+  const std::string d = *dir_;
+  std::map<std::string, double> results[2];
+  for (int bf16 = 0; bf16 < 2; ++bf16) {
+    std::string yaml = recipe_yaml(d + "/data", d + "/precision" + std::to_string(bf16), 30, 0.f, 30);
+    yaml.replace(yaml.find("  log_every: 20\n"), 16, "  log_every: 10\n");
+    if (bf16) yaml.replace(yaml.find("train:\n"), 7, "train:\n  precision: bf16\n");
+    results[bf16] = train_recipe(load(d, "precision" + std::to_string(bf16), yaml), {});
+    EXPECT_EQ(gemm_precision(), GemmPrecision::Float32) << "a bf16 run must restore float32";
+  }
+  const double fp32 = last_logged_loss(d + "/precision0/metrics.tsv");
+  const double bf16 = last_logged_loss(d + "/precision1/metrics.tsv");
+  EXPECT_NEAR(bf16, fp32, 0.02 * fp32) << "loss after 30 updates, bf16 vs float32";
+  // Decode the saved model as `tandem translate` would (float32) and score it.
+  const Recipe r = load(d, "precision1", recipe_yaml(d + "/data", d + "/precision1", 30, 0.f, 30));
+  ModelFileMeta meta;
+  const auto model = load_model(d + "/precision1/model.h5", &meta);
+  const Tokenizer vocab(meta.vocab_src, "model.h5");
+  const TestPair test = load_test_pair(r, r.test[0], vocab, model->config().position_limit());
+  const auto hyps = decode_best(*model, vocab, vocab, r.decode, test.sources, false);
+  EXPECT_EQ(corpus_bleu(hyps, test.references).score, results[1].at("test_bleu"));
   set_threads(0);
 }
 
