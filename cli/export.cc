@@ -20,7 +20,7 @@
 #include "io/text_input.h"
 #include "metrics/bleu.h"
 #include "metrics/chrf.h"
-#include "search/translator.h"
+#include "train/evaluator.h"
 
 namespace tandem::cli {
 namespace {
@@ -35,15 +35,6 @@ struct Check {
   CheckResult original, exported;
   double identical_share = 0;  // of output lines
 };
-
-std::vector<std::string> translate_all(const Seq2Seq& model, const LoadedModel& m,
-                                       const std::vector<std::string>& lines) {
-  const Translator translator(model, *m.source, *m.target, m.decode.search, m.decode.batch_tokens,
-                                m.decode.batch_sentences);
-  std::vector<std::string> out;
-  for (const auto& nbest : translator.translate(lines)) out.push_back(nbest[0].text);
-  return out;
-}
 
 CheckResult score(const std::vector<std::string>& hyps, const std::vector<std::string>& refs) {
   return {corpus_bleu(hyps, refs).score, corpus_chrf(hyps, refs, 0).score};
@@ -62,8 +53,8 @@ Check run_check(const LoadedModel& original, const Seq2Seq& exported, const std:
   TANDEM_CHECK(!lines.empty()) << "--check: " << source << " is empty";
   c.lines = lines.size();
   std::cout << "checking on " << source << " (" << lines.size() << " lines)..." << std::endl;
-  const auto before = translate_all(*original.model, original, lines);
-  const auto after = translate_all(exported, original, lines);
+  const auto before = decode_best(*original.model, *original.source, *original.target, original.decode, lines, false);
+  const auto after = decode_best(exported, *original.source, *original.target, original.decode, lines, false);
   c.original = score(before, refs);
   c.exported = score(after, refs);
   size_t same = 0;

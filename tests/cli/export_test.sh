@@ -40,11 +40,13 @@ head -n 60 "$tmp/train.src" >"$tmp/valid.src"
 # The reference is the model's own output: the original scores BLEU 100.
 "$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/valid.src" -o "$tmp/valid.ref" 2>/dev/null || fail "translate"
 
-# d_model 16 leaves int8 little room: a few lines change, so allow 5 points here.
+# d_model 16 leaves int8 little room: a few lines change, so allow 5 points of
+# BLEU, but at least 90% of the lines must come out identical.
 "$tandem" export -m "$tmp/tiny.h5" -o "$tmp/int8.h5" --quantize int8 --max-bleu-drop 5 \
   --check "$tmp/valid.src" "$tmp/valid.ref" >"$tmp/report" 2>"$tmp/err"
-if [ $? -eq 0 ] && grep -q "original   BLEU 100.00" "$tmp/report" && grep -q "identical output lines" "$tmp/report" \
-  && grep -q "wrote .*int8.h5: int8" "$tmp/report"; then pass "int8 export passes its check"
+identical=$(sed -n 's/ *identical output lines: \([0-9.]*\)%/\1/p' "$tmp/report")
+if [ $? -eq 0 ] && grep -q "original   BLEU 100.00" "$tmp/report" && grep -q "wrote .*int8.h5: int8" "$tmp/report" \
+  && awk -v p="${identical:-0}" 'BEGIN { exit !(p >= 90) }'; then pass "int8 export passes its check, ${identical}% identical lines"
 else fail "int8 export: $(cat "$tmp/report" "$tmp/err")"; fi
 "$tandem" info "$tmp/int8.h5" | grep -q "^weights: *int8" && pass "info shows int8" || fail "info int8"
 "$tandem" info "$tmp/int8.h5" | grep -q "bleu_original: 100" && pass "check recorded in /config" \
@@ -92,22 +94,34 @@ expect_error "int8 back to float32" "already int8" "$tandem" export -m "$tmp/int
 expect_error "average refuses int8" "cannot be averaged" "$tandem" average -o "$tmp/x.h5" "$tmp/int8.h5" "$tmp/tiny.h5"
 expect_error "bad compute type" "unknown compute type 'int4'" \
   "$tandem" translate -m "$tmp/tiny.h5" --compute-type int4 -i "$tmp/valid.src"
-# tune-decode: against the model's own greedy output, greedy scores BLEU 100,
-# so it must be chosen (ties go to the smaller beam) and stored as the default.
-"$tandem" translate -m "$tmp/tiny.h5" --beam 1 -i "$tmp/valid.src" -o "$tmp/greedy.ref" 2>/dev/null || fail "greedy translate"
-"$tandem" tune-decode -m "$tmp/tiny.h5" --valid "$tmp/valid.src" "$tmp/greedy.ref" -o "$tmp/tuned.h5" \
-  --beams 4,1 --length-penalties 0.6,1.0 >"$tmp/tune" 2>"$tmp/err" || fail "tune-decode: $(cat "$tmp/err")"
+# tune-decode: the references are beam 4's output (length penalty 1.0) of an
+# untrained model, whose flat distributions make greedy search differ from
+# beam search; the sweep must find beam 4 (BLEU 100) over rows below 100.
+"$tandem" init -c "$here/tiny.yaml" --vocab "$tmp/run/vocab.model" -o "$tmp/random.h5" 2>/dev/null || fail "init random"
+"$tandem" translate -m "$tmp/random.h5" --beam 4 --length-penalty 1.0 -i "$tmp/valid.src" -o "$tmp/beam4.ref" 2>/dev/null \
+  || fail "beam 4 translate"
+"$tandem" tune-decode -m "$tmp/random.h5" --valid "$tmp/valid.src" "$tmp/beam4.ref" -o "$tmp/tuned.h5" \
+  --beams 1,4 --length-penalties 0.6,1.0 >"$tmp/tune" 2>"$tmp/err" || fail "tune-decode: $(cat "$tmp/err")"
 [ "$(grep -c '^| [0-9]' "$tmp/tune")" = 4 ] && pass "tune-decode tries 4 settings" || fail "tune-decode rows: $(cat "$tmp/tune")"
-grep -q "^chosen: beam 1, length penalty 0.60 (validation BLEU 100.00" "$tmp/tune" \
-  && pass "tune-decode chooses greedy against greedy references" || fail "tune-decode choice: $(grep chosen "$tmp/tune")"
-"$tandem" info "$tmp/tuned.h5" | grep -q "^decode: {beam: 1, nbest: 1, length_penalty: 0.6" \
+awk -F'|' '/^\| [0-9]/ && $4 + 0 < 100 { below = 1 } END { exit !below }' "$tmp/tune" \
+  && pass "some settings score below 100 against beam 4's output" || fail "every setting scored 100: $(cat "$tmp/tune")"
+grep -q "^chosen: beam 4, length penalty [0-9.]* (validation BLEU 100.00" "$tmp/tune" \
+  && pass "tune-decode finds beam 4 against beam 4 references" || fail "tune-decode choice: $(cat "$tmp/tune")"
+"$tandem" info "$tmp/tuned.h5" | grep -A2 "^decode:" | grep -q "beam: 4" \
   && pass "tuned settings are the stored defaults" || fail "tuned defaults: $("$tandem" info "$tmp/tuned.h5" | grep '^decode')"
-"$tandem" translate -m "$tmp/tuned.h5" -i "$tmp/valid.src" 2>/dev/null | cmp -s - "$tmp/greedy.ref" \
+"$tandem" translate -m "$tmp/tuned.h5" -i "$tmp/valid.src" 2>/dev/null | cmp -s - "$tmp/beam4.ref" \
   && pass "the tuned model translates with them" || fail "tuned model output"
+# Summaries: scored with ROUGE, documents summarized as `tandem summarize` does.
+"$tandem" summarize -m "$tmp/random.h5" --beam 4 -i "$tmp/valid.src" -o "$tmp/sum4.ref" 2>/dev/null || fail "summarize"
+"$tandem" tune-decode -m "$tmp/random.h5" --valid "$tmp/valid.src" "$tmp/sum4.ref" -o "$tmp/tuned-sum.h5" \
+  --beams 1,4 --length-penalties 0.6 --metric rouge >"$tmp/tune-sum" 2>"$tmp/err" || fail "tune-decode rouge: $(cat "$tmp/err")"
+grep -q "^| beam | length penalty | BLEU | chrF | ROUGE |" "$tmp/tune-sum" \
+  && grep -q "^chosen: beam 4, length penalty 0.60 (validation .* ROUGE 100.00)" "$tmp/tune-sum" \
+  && pass "tune-decode --metric rouge finds beam 4" || fail "tune-decode rouge: $(cat "$tmp/tune-sum")"
 expect_error "tune-decode: bad beam list" "\-\-beams: 0 is outside \[1, 64\]" \
-  "$tandem" tune-decode -m "$tmp/tiny.h5" --valid "$tmp/valid.src" "$tmp/greedy.ref" -o "$tmp/x.h5" --beams 4,0
+  "$tandem" tune-decode -m "$tmp/tiny.h5" --valid "$tmp/valid.src" "$tmp/beam4.ref" -o "$tmp/x.h5" --beams 4,0
 expect_error "tune-decode: same output as input" "is the input file" \
-  "$tandem" tune-decode -m "$tmp/tiny.h5" --valid "$tmp/valid.src" "$tmp/greedy.ref" -o "$tmp/tiny.h5"
+  "$tandem" tune-decode -m "$tmp/tiny.h5" --valid "$tmp/valid.src" "$tmp/beam4.ref" -o "$tmp/tiny.h5"
 
 [ ! -e "$tmp/x.h5" ] && pass "no file left by failed commands" || fail "x.h5 left behind"
 
