@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# scripts/kill_resume_test.sh [KILLS]: crash safety of training (issue #12).
-# Trains a tiny copy-task model (1 thread, dropout on) once without
-# interruption, then again while killing `tandem train` with SIGKILL at random
-# moments KILLS times (default 50; some land in the middle of a checkpoint
-# write), resuming with --resume after each kill (a fresh start while no
-# checkpoint exists yet). Checks: every resume starts, no kill loses more than
-# one checkpoint interval (valid_every) of updates, and the final parameters of
-# the interrupted run equal the uninterrupted run's bit for bit.
+# scripts/kill_resume_test.sh [KILLS [UPDATES]]: crash safety of training
+# (issues #12, #23). Trains a tiny copy-task model (1 thread, dropout on) for
+# UPDATES updates (default 20000) once without interruption, then again while
+# killing `tandem train` with SIGKILL KILLS times (default 50), resuming with
+# --resume after each kill (a fresh start while no checkpoint exists yet).
+# Every other kill is at a random moment; the others wait for a checkpoint
+# write to start and kill inside it (confirmed when its temporary file is left
+# behind by the dead process). Checks: kills happened, at least one landed
+# inside a checkpoint write, every resume starts, no kill loses more than one
+# checkpoint interval (valid_every) of updates, and the final parameters of the
+# interrupted run equal the uninterrupted run's bit for bit. ctest runs it
+# short (tests/CMakeLists.txt).
 # Prints the figures; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 kills=${1:-50}
-tandem=${TANDEM:-./build/tandem}
+updates=${2:-20000}
+tandem=$(readlink -f "${TANDEM:-./build/tandem}")
+/usr/bin/python3 -c "import h5py, numpy" 2>/dev/null || { echo "skip: no python3-h5py"; exit 77; }
 work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 # A copy task from a fixed word list (awk's seeded generator: the same data every run).
@@ -32,7 +38,7 @@ train:
   batch_tokens: 400
   optimizer: {name: adam, lr: 3.0e-3}
   schedule: {name: inverse_sqrt, warmup: 50}
-  max_updates: 20000
+  max_updates: $updates
   valid_every: $interval
   valid_sentences: 8
   average: 1
@@ -66,16 +72,25 @@ for k in $(seq 1 "$kills"); do
   if [ -e "$run/checkpoints/last.h5" ]; then args=(--resume); resumes=$((resumes + 1)); else fresh=$((fresh + 1)); fi
   (train "$run" "${args[@]}") >"$work/k$k.log" 2>&1 &
   pid=$!
-  # A random moment within the run (which takes ~ref_seconds in all).
-  sleep "$(awk -v s="$k" -v t="$ref_seconds" 'BEGIN { srand(s); printf "%.2f", 0.3 + rand() * (t / 30 + 0.5) }')"
+  if [ $((k % 2)) -eq 0 ]; then
+    # Inside a checkpoint write: poll (bash builtins only, no fork) for its
+    # temporary file, for at most ~20 s.
+    deadline=$((SECONDS + 20))
+    while [ "$SECONDS" -lt "$deadline" ] && kill -0 "$pid" 2>/dev/null \
+          && ! compgen -G "$run/checkpoints/*.tmp-*" >/dev/null; do :; done
+  else
+    # A random moment within the run (which takes ~ref_seconds in all).
+    sleep "$(awk -v s="$k" -v t="$ref_seconds" 'BEGIN { srand(s); printf "%.2f", 0.3 + rand() * (t / 30 + 0.5) }')"
+  fi
   if ! kill -0 "$pid" 2>/dev/null; then
     wait "$pid" || { echo "FAIL: run $k ended by itself with an error:"; tail -3 "$work/k$k.log"; failures=$((failures + 1)); }
     grep -q "wrote .*model.h5" "$work/k$k.log" && break
     continue
   fi
-  ls "$run/checkpoints"/*.tmp* >/dev/null 2>&1 && mid_write=$((mid_write + 1))  # a checkpoint write under way
   kill -9 "$pid"; wait "$pid" 2>/dev/null
   killed=$((killed + 1))
+  # A temporary file the dead process left: the kill landed inside a write.
+  compgen -G "$run/checkpoints/*.tmp-*" >/dev/null && mid_write=$((mid_write + 1))
   reached=$(last_update "$work/k$k.log"); reached=${reached:-0}
   saved=$("$tandem" info "$run/checkpoints/last.h5" 2>/dev/null | grep -o 'checkpoint at update [0-9]*' | grep -o '[0-9]*' | head -1)
   saved=${saved:-0}
@@ -84,7 +99,9 @@ done
 # Finish the interrupted run.
 [ -e "$run/checkpoints/last.h5" ] && final_args=(--resume) || final_args=()
 (train "$run" "${final_args[@]}") >"$work/final.log" 2>&1 || { echo "FAIL: the final resume failed"; tail -3 "$work/final.log"; failures=$((failures + 1)); }
-echo "kills: $killed of $kills tried ($mid_write while a checkpoint file was being written); starts: $resumes with --resume, $fresh fresh (no checkpoint yet); failures: $failures"
+echo "kills: $killed of $kills tried ($mid_write inside a checkpoint write: its temporary file left behind); starts: $resumes with --resume, $fresh fresh (no checkpoint yet); failures: $failures"
+[ "$killed" -gt 0 ] || { echo "FAIL: no kill happened (every run ended first)"; failures=$((failures + 1)); }
+[ "$mid_write" -gt 0 ] || { echo "FAIL: no kill landed inside a checkpoint write"; failures=$((failures + 1)); }
 echo "uninterrupted run: $ref_seconds s"
 echo "most updates lost by one kill: $max_lost (checkpoint interval: $interval)"
 [ "$max_lost" -le "$interval" ] || { echo "FAIL: a kill lost more than one checkpoint interval"; failures=$((failures + 1)); }
