@@ -1,4 +1,7 @@
 // layers/linear.h: y = x W^T + b, PyTorch layout (W is [out, in]).
+// Training multiplies through `gemm` (kernels/gemm.h); a decoding model whose
+// weight was packed (Param::packed: float32, bf16 or int8, kernels/
+// packed_weight.h) multiplies through the packed copy, bias included.
 // The caller keeps x (it usually has it anyway) and hands it back to backward.
 #pragma once
 
@@ -13,7 +16,7 @@ class Linear {
   Linear() = default;
   Linear(int in, int out, bool bias = true);
 
-  void init(Rng& rng);                                   // uniform(+-1/sqrt(in)), bias 0
+  void init(Rng& rng);                                   // Xavier-uniform, bias 0
   void forward(const Matrix& x, Matrix& y) const;        // [n,in] -> [n,out]
   void backward(const Matrix& x, const Matrix& dy, Matrix* dx);  // grads +=; dx = (skipped if null)
   // The same split for a caller that fuses the bias into its next pass:

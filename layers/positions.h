@@ -1,6 +1,7 @@
-// layers/positions.h: absolute position signals added to token embeddings.
-// Only sinusoidal exists so far; learned / rope / alibi (DESIGN.md §3) come with
-// the model-variants issue (#6) and plug in beside it.
+// layers/positions.h: the fixed sinusoidal table of absolute positions added
+// to token embeddings. The other schemes live beside it: learned positions are
+// a parameter of layers/embedding.h, rotary ones layers/rope.h, ALiBi and the
+// T5 relative bias layers/position_bias.h (DESIGN.md §3).
 #pragma once
 
 #include "core/tensor.h"

@@ -3,12 +3,25 @@
 // exposed so checkpoints can store it and resume exactly.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "layers/param.h"
-#include "train/recipe.h"
 
 namespace tandem {
+
+// The recipe's train.optimizer and train.schedule (train/recipe.h holds them).
+struct OptimizerRecipe {
+  std::string name = "adam";  // adam | adamw
+  double lr = 5e-4;
+  double beta1 = 0.9, beta2 = 0.98, eps = 1e-9;
+  double weight_decay = 0;
+};
+
+struct ScheduleRecipe {
+  std::string name = "inverse_sqrt";  // inverse_sqrt | linear | constant
+  int warmup = 4000;
+};
 
 // lr at update `step` (1-based):
 //   inverse_sqrt: lr * min(step / warmup, sqrt(warmup / step))   (peak lr at warmup)

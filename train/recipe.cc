@@ -1,7 +1,5 @@
 #include "train/recipe.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -17,8 +15,8 @@ namespace tandem {
 namespace {
 
 bool file_exists(const std::string& p) {
-  struct stat st;
-  return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  std::error_code ec;
+  return std::filesystem::is_regular_file(p, ec);
 }
 
 // ${VAR:-default} and ${VAR} in a string, from the environment.

@@ -11,6 +11,7 @@
 #include "model/config.h"
 #include "search/decode_config.h"
 #include "train/data_files.h"
+#include "train/optimizer.h"
 
 namespace tandem {
 
@@ -19,18 +20,6 @@ struct VocabRecipe {
   int size = 8000;
   bool joint = true;
   std::string model;  // an existing SentencePiece model to reuse (joint), else trained
-};
-
-struct OptimizerRecipe {
-  std::string name = "adam";  // adam | adamw
-  double lr = 5e-4;
-  double beta1 = 0.9, beta2 = 0.98, eps = 1e-9;
-  double weight_decay = 0;
-};
-
-struct ScheduleRecipe {
-  std::string name = "inverse_sqrt";  // inverse_sqrt | linear | constant
-  int warmup = 4000;
 };
 
 constexpr int kDefaultMaxLen = 128;
