@@ -16,15 +16,20 @@ Progress::Progress(bool enabled, std::string unit)
 void Progress::update(long long done, long long total, long long tokens) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
-  if (done < total && now - last_ < std::chrono::milliseconds(500)) return;
+  if ((total < 0 || done < total) && now - last_ < std::chrono::milliseconds(500)) return;
   last_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double rate = elapsed > 0 ? done / elapsed : 0;
-  const double eta = rate > 0 ? (total - done) / rate : 0;
-  std::fprintf(stderr, "\r%lld/%lld %s (%.0f%%), %.0f tok/s, %s elapsed, ETA %s   ", done, total,
-               unit_.c_str(), total ? 100.0 * done / total : 100.0,
-               elapsed > 0 ? tokens / elapsed : 0.0, human_duration(elapsed).c_str(),
-               human_duration(eta).c_str());
+  const double token_rate = elapsed > 0 ? tokens / elapsed : 0.0;
+  if (total < 0) {  // a stream of unknown length: no percentage, no ETA
+    std::fprintf(stderr, "\r%lld %s, %.0f tok/s, %s elapsed   ", done, unit_.c_str(), token_rate,
+                 human_duration(elapsed).c_str());
+  } else {
+    const double rate = elapsed > 0 ? done / elapsed : 0;
+    const double eta = rate > 0 ? (total - done) / rate : 0;
+    std::fprintf(stderr, "\r%lld/%lld %s (%.0f%%), %.0f tok/s, %s elapsed, ETA %s   ", done, total, unit_.c_str(),
+                 total ? 100.0 * done / total : 100.0, token_rate, human_duration(elapsed).c_str(),
+                 human_duration(eta).c_str());
+  }
   std::fflush(stderr);
 }
 

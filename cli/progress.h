@@ -15,6 +15,8 @@ class Progress {
   void update(long long done, long long total, long long tokens);
   void finish(long long done, long long tokens);
 
+  bool enabled() const { return enabled_; }
+  // total < 0: unknown (no percentage or ETA).
   static bool stderr_is_terminal();
 
  private:

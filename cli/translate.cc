@@ -2,7 +2,10 @@
 // line per input line, in input order, decoded in length-sorted batches.
 // --alignment appends Moses-style word alignments; --attention writes the
 // cross-attention weights of every line to HDF5 (layout in docs/model_file.md).
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -14,7 +17,7 @@
 #include "core/threads.h"
 #include "io/atomic_file.h"
 #include "io/hdf5.h"
-#include "io/text_input.h"
+#include "io/line_reader.h"
 #include "search/translator.h"
 
 namespace tandem::cli {
@@ -52,15 +55,44 @@ void write_attention(const std::string& path,
 
 // --tag: a multilingual model reads the target language from a tag before the
 // source (the recipe's data tag); empty lines stay empty.
-void tag_lines(std::vector<std::string>& lines, const std::string& tag, const Tokenizer& source) {
-  if (source.piece_id(tag) < 0) {
-    std::string known;
-    for (const auto& t : source.language_tags()) known += (known.empty() ? "" : " ") + t;
-    TANDEM_FAIL() << "--tag " << tag << ": not a piece of the model's vocabulary (its tags: "
-                  << (known.empty() ? "none" : known) << ")";
+void check_tag(const std::string& tag, const Tokenizer& source) {
+  if (source.piece_id(tag) >= 0) return;
+  std::string known;
+  for (const auto& t : source.language_tags()) known += (known.empty() ? "" : " ") + t;
+  TANDEM_FAIL() << "--tag " << tag << ": not a piece of the model's vocabulary (its tags: "
+                << (known.empty() ? "none" : known) << ")";
+}
+
+// The input lines with a target-language tag before each non-blank one.
+class TaggedSource : public InputSource {
+ public:
+  TaggedSource(InputSource& lines, std::string tag) : lines_(lines), tag_(std::move(tag)) {}
+  bool next(std::string& text) override {
+    if (!lines_.next(text)) return false;
+    if (!tag_.empty() && text.find_first_not_of(" \t\r") != std::string::npos) text = tag_ + " " + text;
+    return true;
   }
-  for (auto& line : lines)
-    if (line.find_first_not_of(" \t\r") != std::string::npos) line = tag + " " + line;
+  bool ready(int wait_ms) override { return lines_.ready(wait_ms); }
+
+ private:
+  InputSource& lines_;
+  std::string tag_;
+};
+
+// Lines of a regular file, counted for the progress line's ETA; -1 for
+// stdin or a pipe (counting would consume it).
+int64_t count_lines(const std::string& path) {
+  if (path.empty() || path == "-" || !std::filesystem::is_regular_file(path)) return -1;
+  std::ifstream in(path, std::ios::binary);
+  int64_t lines = 0;
+  char last = '\n';
+  std::vector<char> buffer(1 << 16);
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+    const auto n = static_cast<size_t>(in.gcount());
+    lines += std::count(buffer.data(), buffer.data() + n, '\n');
+    last = buffer[n - 1];
+  }
+  return lines + (last != '\n');
 }
 
 }  // namespace
@@ -84,11 +116,16 @@ int run_translate(int argc, char** argv) {
       "recipe's data tag says (e.g. >>de<<)")(
       "workers", po::value<int>()->default_value(0),
       "batches decoded at the same time, one thread each (0 = one per --threads; 1 = one batch "
-      "at a time on all threads: the lowest latency per sentence)");
+      "at a time on all threads: the lowest latency per sentence)")(
+      "window", po::value<int>()->default_value(4096),
+      "lines read and decoded together (batches are cut from all of them); each window's\n"
+      "translations are written as soon as it is done, so memory does not grow with the\n"
+      "input. A pipe or terminal gets what has arrived decoded after 20 ms");
   po::options_description all = decode_command_options(io);
   po::variables_map vm;
   if (!parse_command_line(argc, argv, "tandem translate -m MODEL.h5 [-i IN] [-o OUT] [options]",
-                          "Translate text, one sentence per line. Empty lines stay empty; lines\n"
+                          "Translate text, one sentence per line, streamed: output lines appear in\n"
+                          "input order as their window is done. Empty lines stay empty; lines\n"
                           "longer than the model takes are translated in pieces (said on stderr).",
                           all, {}, vm))
     return 0;
@@ -102,11 +139,13 @@ int run_translate(int argc, char** argv) {
   apply_compute_type(vm, *m.model, m.meta.compute_type);
   const bool alignment = vm["alignment"].as<bool>();
   m.decode.search.record_attention = alignment || !attention_path.empty();
-  auto lines = read_lines(vm["input"].as<std::string>());
+  const std::string input_path = vm["input"].as<std::string>();
+  LineReader lines(input_path);
+  TaggedSource input(lines, vm.count("tag") ? vm["tag"].as<std::string>() : "");
   if (vm.count("tag")) {
     // Word alignments would count the tag as source word 0.
     TANDEM_CHECK(!m.decode.search.record_attention) << "--tag: no --alignment or --attention with it";
-    tag_lines(lines, vm["tag"].as<std::string>(), *m.source);
+    check_tag(vm["tag"].as<std::string>(), *m.source);
   }
   Progress progress(vm["progress"].as<bool>() || Progress::stderr_is_terminal(), "sentences");
   Translator translator(*m.model, *m.source, *m.target, m.decode.search, m.decode.batch_tokens,
@@ -130,15 +169,47 @@ int run_translate(int argc, char** argv) {
     apply_compute_type(vm, *draft.model, draft.meta.compute_type);
     translator.set_draft(draft.model.get(), k);
   }
-  long long tokens = 0;
-  const auto results = translator.translate(
-      lines,
-      [&](const TranslateStats& s, int total) {
-        tokens = s.output_tokens;
-        progress.update(s.sentences, total, s.output_tokens);
-      },
-      [](const std::string& message) { std::cerr << "tandem translate: warning: " << message << "\n"; });
-  progress.finish(static_cast<long long>(lines.size()), tokens);
+  // Streamed: lines are read a window at a time and each translation is
+  // written as soon as its window is done (-o: into a temporary file renamed
+  // at the end, so a failed run leaves no partial file under the name).
+  StreamOptions stream;
+  stream.window = vm["window"].as<int>();
+  TANDEM_CHECK(stream.window >= 1 && stream.window <= (1 << 24))
+      << "--window must be between 1 and 16777216 lines, got " << stream.window;
+  if (progress.enabled()) stream.total = count_lines(input_path);
+  const bool nbest = vm.count("nbest") > 0;
+  std::vector<std::vector<TextHypothesis>> kept;  // --attention only: written at the end
+  long long tokens = 0, done = 0;
+  write_output(vm["output"].as<std::string>(), [&](std::ostream& out) {
+    translator.translate_stream(
+        input,
+        [&](int64_t i, std::vector<TextHypothesis>&& result) {
+          ++done;
+          if (!nbest) {
+            out << result[0].text;
+            if (alignment) out << " ||| " << result[0].alignment;
+            out << "\n";
+          } else {
+            for (const auto& h : result) {
+              out << i << " ||| " << h.text << " ||| " << h.score;
+              if (alignment) out << " ||| " << h.alignment;
+              out << "\n";
+            }
+          }
+          if (!attention_path.empty()) kept.push_back(std::move(result));
+        },
+        stream,
+        [&](const TranslateStats& s, int64_t total) {
+          tokens = s.output_tokens;
+          progress.update(s.sentences, total, s.output_tokens);
+        },
+        [](const std::string& message) { std::cerr << "tandem translate: warning: " << message << "\n"; },
+        [&] {
+          out.flush();
+          TANDEM_CHECK(out) << vm["output"].as<std::string>() << ": write failed";
+        });
+  });
+  progress.finish(done, tokens);
   if (draft.model) {
     const SpeculativeStats& s = translator.speculative_stats();
     std::fprintf(stderr,
@@ -149,23 +220,7 @@ int run_translate(int argc, char** argv) {
                  s.main_passes, s.output_tokens);
   }
 
-  const bool nbest = vm.count("nbest") > 0;
-  write_output(vm["output"].as<std::string>(), [&](std::ostream& out) {
-    for (size_t i = 0; i < results.size(); ++i) {
-      if (!nbest) {
-        out << results[i][0].text;
-        if (alignment) out << " ||| " << results[i][0].alignment;
-        out << "\n";
-        continue;
-      }
-      for (const auto& h : results[i]) {
-        out << i << " ||| " << h.text << " ||| " << h.score;
-        if (alignment) out << " ||| " << h.alignment;
-        out << "\n";
-      }
-    }
-  });
-  if (!attention_path.empty()) write_attention(attention_path, results);
+  if (!attention_path.empty()) write_attention(attention_path, kept);
   return 0;
 }
 

@@ -1,6 +1,6 @@
-// io/text_input.h: reading UTF-8 text line by line, with errors that name the
-// file and line. A file (or "-" for stdin) is read whole: decoding sorts lines
-// by length, so it needs them all anyway.
+// io/text_input.h: reading a UTF-8 text file (or "-" for stdin) whole, line by
+// line, with errors that name the file and line (io/line_reader.h reads it in
+// bounded memory, for streaming).
 #pragma once
 
 #include <string>

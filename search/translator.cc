@@ -4,11 +4,11 @@
 #include <exception>
 
 #include "core/error.h"
-#include "search/alignment.h"
 #include "search/batching.h"
+#include "search/decode_strategy.h"
+#include "search/segmenter.h"
 
 namespace tandem {
-
 Translator::Translator(const Seq2Seq& model, const Tokenizer& source, const Tokenizer& target,
                        const SearchOptions& options, int batch_tokens, int batch_sentences)
     : model_(model), source_(source), target_(target), options_(options),
@@ -22,87 +22,33 @@ Translator::Translator(const Seq2Seq& model, const Tokenizer& source, const Toke
       << model.config().tgt_vocab_size;
 }
 
-void Translator::attach_attention(const Ids& source, const Hypothesis& h,
-                                  TextHypothesis& out) const {
-  AttentionRecord& a = out.attention;
-  for (size_t i = 0; i + 1 < source.size(); ++i) a.source_pieces.push_back(source_.piece(source[i]));
-  for (int id : h.tokens) a.target_pieces.push_back(target_.piece(id));
-  a.source_words = word_of_pieces(a.source_pieces);
-  a.target_words = word_of_pieces(a.target_pieces);
-  a.weights.resize(static_cast<Eigen::Index>(h.attention.size()), static_cast<Eigen::Index>(source.size()));
-  for (size_t t = 0; t < h.attention.size(); ++t) a.weights.row(t) = h.attention[t].transpose();
-  out.alignment = moses_alignment(h.attention, a.source_words, a.target_words);
-}
-
-std::vector<std::vector<TextHypothesis>> Translator::translate(
-    const std::vector<std::string>& lines, const Progress& progress, const Warn& warn) const {
-  // Segments: whole lines, or pieces of lines too long for the model.
-  struct Segment {
-    int line;
-    Ids ids;  // ends with EOS
-  };
-  std::vector<Segment> segments;
-  std::vector<int> pieces(lines.size(), 0);
-  const int limit = max_source_tokens();
-  TranslateStats stats;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    if (lines[i].empty()) continue;
-    const Ids ids = source_.encode(lines[i]);
-    if (ids.empty()) continue;  // only whitespace
-    // 64-bit: without a position table the limit is INT_MAX.
-    const int n = static_cast<int>((static_cast<int64_t>(ids.size()) + limit - 1) / limit);
-    if (n > 1 && warn)
-      warn("line " + std::to_string(i + 1) + ": " + std::to_string(ids.size()) +
-           " tokens exceed the model's " + std::to_string(limit) +
-           " source positions; translated as " + std::to_string(n) + " pieces joined by a space");
-    for (int p = 0; p < n; ++p) {
-      const size_t begin = static_cast<size_t>(p) * limit;
-      const size_t end = std::min(ids.size(), begin + limit);
-      Segment s{static_cast<int>(i), Ids(ids.begin() + begin, ids.begin() + end)};
-      s.ids.push_back(source_.eos_id());
-      segments.push_back(std::move(s));
-    }
-    pieces[i] = n;
-  }
-
+void Translator::decode_window(const std::vector<Segment>& segments, Assembler& assembler, TranslateStats& stats,
+                               const std::function<void()>& on_batch) const {
+  if (segments.empty()) return;
   std::vector<int> lengths;
   for (const auto& s : segments) lengths.push_back(static_cast<int>(s.ids.size()));
-  std::vector<std::vector<Hypothesis>> outputs(segments.size());
-  const SpecialIds ids{source_.pad_id(), target_.bos_id(), target_.eos_id()};
-  stats.sentences = 0;
-  for (size_t i = 0; i < lines.size(); ++i) stats.sentences += pieces[i] == 0;
-  const int total = static_cast<int>(lines.size());
   // With several workers each decodes whole batches on one thread, and the
   // token budget is shared between them so memory stays that of one batch.
   const int workers = std::max(1, workers_);
   const auto batches = batches_by_length(lengths, std::max(1, batch_tokens_ / workers), batch_sentences_);
-  SearchOptions options = options_;
-  options.concurrent_batches = std::min<int>(workers, static_cast<int>(std::max<size_t>(1, batches.size())));
+  DecodeStrategy strategy(model_, options_, {source_.pad_id(), target_.bos_id(), target_.eos_id()}, draft_,
+                          draft_tokens_);
+  strategy.set_concurrent_batches(std::min<int>(workers, static_cast<int>(batches.size())));
   std::exception_ptr failure;
   // Longest batches come first, so dynamic scheduling ends the workers together.
 #pragma omp parallel for schedule(dynamic, 1) num_threads(workers) if (workers > 1)
   for (size_t b = 0; b < batches.size(); ++b) {
     try {
-      const auto& batch = batches[b];
-      std::vector<Ids> sources;
-      std::vector<uint64_t> keys;
-      for (int i : batch) {
-        sources.push_back(segments[i].ids);
-        keys.push_back(static_cast<uint64_t>(i));
-      }
       SpeculativeStats speculative;
-      auto result = draft_ ? speculative_greedy(model_, *draft_, sources, options, ids, draft_tokens_, &speculative)
-                           : decode_batch(model_, sources, options, ids, keys);
+      auto result = strategy.decode(segments, batches[b], &speculative);
 #pragma omp critical(tandem_translate_results)
       {
         speculative_stats_.add(speculative);
-        for (size_t j = 0; j < batch.size(); ++j) {
+        for (size_t j = 0; j < batches[b].size(); ++j) {
           if (!result[j].empty()) stats.output_tokens += static_cast<long long>(result[j][0].tokens.size()) + 1;
-          outputs[batch[j]] = std::move(result[j]);
-          const int line = segments[batch[j]].line;
-          if (--pieces[line] == 0) ++stats.sentences;
+          stats.sentences += assembler.add(segments[batches[b][j]], std::move(result[j]));
         }
-        if (progress) progress(stats, total);
+        if (on_batch) on_batch();
       }
     } catch (...) {
 #pragma omp critical(tandem_translate_results)
@@ -110,42 +56,52 @@ std::vector<std::vector<TextHypothesis>> Translator::translate(
     }
   }
   if (failure) std::rethrow_exception(failure);
+}
 
-  std::vector<std::vector<TextHypothesis>> results(lines.size());
-  for (size_t s = 0; s < segments.size(); ++s) {
-    auto& out = results[segments[s].line];
-    const bool whole = (s == 0 || segments[s - 1].line != segments[s].line) &&
-                       (s + 1 == segments.size() || segments[s + 1].line != segments[s].line);
-    if (outputs[s].empty()) {
-      if (warn) warn("line " + std::to_string(segments[s].line + 1) + ": no hypothesis found; output left empty");
-      if (out.empty()) out.push_back({});
-      continue;
+void Translator::translate_stream(InputSource& input, const Sink& emit, const StreamOptions& stream,
+                                  const Progress& progress, const Warn& warn,
+                                  const std::function<void()>& window_done) const {
+  const Segmenter segmenter(source_, max_source_tokens());
+  Assembler assembler(source_, target_, options_.record_attention, warn);
+  TranslateStats stats;
+  int64_t first = 0;  // the number of the window's first input
+  int64_t emitted = 0;
+  uint64_t next_key = 0;  // sampling streams numbered over the whole input
+  std::vector<std::string> texts;
+  std::vector<Segment> segments;
+  std::vector<TextHypothesis> result;
+  auto emit_ready = [&] {
+    while (assembler.pop(result)) emit(emitted++, std::move(result));
+  };
+  while (take_window(input, std::max(1, stream.window), stream.max_wait_ms, texts)) {
+    segments.clear();
+    for (size_t i = 0; i < texts.size(); ++i) {
+      const int64_t number = first + static_cast<int64_t>(i);
+      stats.sentences += assembler.expect(number, segmenter.split(texts[i], number, segments, &next_key, warn));
     }
-    if (whole) {
-      for (const auto& h : outputs[s]) {
-        TextHypothesis text;
-        text.text = target_.decode(h.tokens);
-        text.score = h.score;
-        text.tokens = static_cast<int>(h.tokens.size());
-        out.push_back(std::move(text));
-        if (options_.record_attention) attach_attention(segments[s].ids, h, out.back());
-      }
-    } else {  // a piece: append its best output to the line's single hypothesis
-      if (out.empty()) {
-        out.push_back({});
-        if (options_.record_attention && warn)
-          warn("line " + std::to_string(segments[s].line + 1) +
-               ": translated in pieces; no alignment or attention for it");
-      }
-      const auto& best = outputs[s][0];
-      const std::string text = target_.decode(best.tokens);
-      out[0].text += (out[0].text.empty() || text.empty() ? "" : " ") + text;
-      out[0].score += best.score;
-      out[0].tokens += static_cast<int>(best.tokens.size());
-    }
+    first += static_cast<int64_t>(texts.size());
+    decode_window(segments, assembler, stats, [&] {
+      if (progress) progress(stats, stream.total);
+    });
+    emit_ready();
+    if (window_done) window_done();
+    if (progress) progress(stats, stream.total);
   }
-  for (auto& r : results)
-    if (r.empty()) r.push_back({});
+  TANDEM_CHECK(assembler.pending() == 0) << "internal error: " << assembler.pending() << " inputs left unassembled";
+}
+
+std::vector<std::vector<TextHypothesis>> Translator::translate(const std::vector<std::string>& lines,
+                                                               const Progress& progress, const Warn& warn) const {
+  std::vector<std::vector<TextHypothesis>> results(lines.size());
+  ListSource input(lines);
+  StreamOptions whole;  // one window: batches are cut from every line at once
+  whole.window = static_cast<int>(std::min<size_t>(std::max<size_t>(1, lines.size()), 1u << 30));
+  whole.max_wait_ms = -1;
+  whole.total = static_cast<int64_t>(lines.size());
+  translate_stream(
+      input,
+      [&](int64_t i, std::vector<TextHypothesis>&& nbest) { results[static_cast<size_t>(i)] = std::move(nbest); },
+      whole, progress, warn);
   return results;
 }
 

@@ -172,6 +172,36 @@ expect_error "train: a second run on the same folder refuses" "run is in use by 
 flock -u 9
 exec 9>&-
 
+# --- streaming (issue #24): windows give the whole-file output, the first
+# lines come out while the input is still open ---
+head -n 300 "$tmp/text.txt" | sed 's/ near house 3//' >"$tmp/stream.txt"; cat "$tmp/hostile.txt" >>"$tmp/stream.txt"
+"$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/stream.txt" --window 1000000 >"$tmp/whole.out" 2>/dev/null
+"$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/stream.txt" --window 7 >"$tmp/window7.out" 2>/dev/null
+"$tandem" translate -m "$tmp/tiny.h5" --window 1 <"$tmp/stream.txt" >"$tmp/window1.out" 2>/dev/null
+[ "$(wc -l <"$tmp/whole.out")" -eq "$(wc -l <"$tmp/stream.txt")" ] && cmp -s "$tmp/whole.out" "$tmp/window7.out" \
+  && cmp -s "$tmp/whole.out" "$tmp/window1.out" && pass "translate: windows of 1 and 7 lines give the whole-file output" \
+  || fail "windowed output differs"
+"$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/stream.txt" --window 5 --sampling topk:5 --seed 3 >"$tmp/ws.out" 2>/dev/null
+"$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/stream.txt" --sampling topk:5 --seed 3 >"$tmp/ws2.out" 2>/dev/null
+cmp -s "$tmp/ws.out" "$tmp/ws2.out" && pass "sampling does not depend on the window" || fail "sampling differs by window"
+"$tandem" summarize -m "$tmp/tiny.h5" -i "$tmp/stream.txt" --window 3 >"$tmp/sw3.out" 2>/dev/null
+"$tandem" summarize -m "$tmp/tiny.h5" -i "$tmp/stream.txt" >"$tmp/sw.out" 2>/dev/null
+cmp -s "$tmp/sw3.out" "$tmp/sw.out" && pass "summarize: windows give the whole-file output" || fail "summarize windows"
+# Lines written to an open pipe come back translated at once, while the
+# writer keeps the pipe open for 4 s more: the time is taken when the third
+# translation has arrived (a reader that read everything first would need 4 s).
+mkfifo "$tmp/fifo"
+( exec 3>"$tmp/fifo"; head -n 3 "$tmp/stream.txt" >&3; sleep 4 ) &
+writer=$!
+start=$(date +%s%N)
+timeout 10 "$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/fifo" 2>/dev/null \
+  | { head -n 3 >"$tmp/fifo.out"; date +%s%N >"$tmp/fifo.time"; cat >/dev/null; }
+ms=$(( ($(cat "$tmp/fifo.time") - start) / 1000000 ))
+wait $writer
+[ "$(wc -l <"$tmp/fifo.out")" -eq 3 ] && [ "$ms" -lt 3000 ] && cmp -s "$tmp/fifo.out" <(head -n 3 "$tmp/whole.out") \
+  && pass "translate streams: 3 lines of an open pipe back in ${ms} ms" || fail "open pipe: $(wc -l <"$tmp/fifo.out") lines in $ms ms"
+expect_error "translate: --window 0" "\-\-window must be between 1 and" "$tandem" translate -m "$tmp/tiny.h5" --window 0 -i "$tmp/in.txt"
+
 # --- nothing a command reads is written over (issue #23) ---
 cp "$tmp/in.txt" "$tmp/keep.txt"
 expect_error "translate: -o the input" "\-o $tmp/keep.txt is the input file $tmp/keep.txt" \
