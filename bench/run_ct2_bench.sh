@@ -25,6 +25,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat "$data/multi30k/test_2016_flickr.en" "$data/multi30k/val.en" >"$work/in.en"
 lines=$(wc -l <"$work/in.en")
+# One sentence at a time measures latency: the first 200 lines are enough.
+head -n 200 "$work/in.en" >"$work/in200.en"
 # The shared copy may carry its library symlinks as small text files naming the
 # target (a copy that did not keep links): run from a private copy with them relinked.
 cp -r "$peer" "$work/peer"
@@ -55,17 +57,22 @@ decode_seconds() {
 }
 
 # row KEY NAME CMD...: runs CMD (writing $work/out), prints a table row and
-# records "KEY whole-command-tok/s decode-only-tok/s" for the ratios.
+# records "KEY whole-command-tok/s decode-only-tok/s" for the ratios. $input
+# names the input the command reads ($work/in.en, or the 200-line one).
 row() {
   local key=$1 name=$2; shift 2
   /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; return 1; }
   read -r seconds rss_kb <"$work/time"
   local decode; decode=$(decode_seconds); decode=${decode:-$seconds}
   local n; n=$(pieces "$work/out")
-  head -n 1000 "$work/out" >"$work/test.hyp"
-  local bleu; bleu=$(./build/tandem score -r "$data/multi30k/test_2016_flickr.de" -i "$work/test.hyp" -m bleu | awk '{ print $3 }')
-  awk -v name="$name" -v s="$seconds" -v d="$decode" -v n="$n" -v l="$lines" -v r="$rss_kb" -v b="$bleu" \
-    'BEGIN { printf "| %s | %.0f | %.0f | %.0f | %.2f | %.0f | %s |\n", name, l / s, n / s, n / d, 1000 * s / l, r / 1024, b }'
+  local count; count=$(wc -l <"$input")
+  local bleu="-"
+  if [ "$count" = "$lines" ]; then
+    head -n 1000 "$work/out" >"$work/test.hyp"
+    bleu=$(./build/tandem score -r "$data/multi30k/test_2016_flickr.de" -i "$work/test.hyp" -m bleu | awk '{ print $3 }')
+  fi
+  awk -v name="$name" -v s="$seconds" -v d="$decode" -v n="$n" -v l="$count" -v r="$rss_kb" -v b="$bleu" \
+    'BEGIN { printf "| %s | %d | %.0f | %.0f | %.0f | %.2f | %.0f | %s |\n", name, l, l / s, n / s, n / d, 1000 * s / l, r / 1024, b }'
   echo "$key $(awk -v s="$seconds" -v d="$decode" -v n="$n" 'BEGIN { printf "%.0f %.0f", n / s, n / d }')" >>"$work/rates"
 }
 
@@ -80,8 +87,8 @@ echo "input: $lines lines; beam 4, length penalty $lp, max_len $la*src+$lb"
 echo "model files: tandem fp32 $(size_of "$model"), tandem int8 $(size_of "$int8_model"), CTranslate2 float32 $(size_of "$work/ct2-float32"), int8 $(size_of "$work/ct2-int8")"
 sed 's/^/    /' "$work/export.txt"
 echo
-echo "| system | sent/s | target tok/s (whole command) | target tok/s (decode only) | ms/sentence | peak RSS MB | BLEU (test_2016_flickr) |"
-echo "|---|---|---|---|---|---|---|"
+echo "| system | lines | sent/s | target tok/s (whole command) | target tok/s (decode only) | ms/sentence | peak RSS MB | BLEU (test_2016_flickr) |"
+echo "|---|---|---|---|---|---|---|---|"
 # tandem: fp32 and bf16 from the float32 file, int8 from the exported file;
 # batches of 32 sentences, the default token-budget batching, one at a time.
 # Layouts: 1 thread; 2 threads on one batch (--workers 1); two batches at
@@ -96,10 +103,11 @@ for batching in 32 default 1; do
     # nothing to share, so that layout is left out.
     [ "$batching" = 1 ] && [ "$tag" = 2w ] && continue
     [ "$batching" != default ] && flags+=(--batch-size "$batching")
+    input=$work/in.en; [ "$batching" = 1 ] && input=$work/in200.en
     for type in float32 int8 bfloat16; do
       file=$model; [ "$type" = int8 ] && file=$int8_model
       row "tandem-$type-$batching-$tag-$cores" "tandem $type, ${flags[*]}" \
-        ./build/tandem translate -m "$file" -i "$work/in.en" -o "$work/out" --beam 4 --progress \
+        ./build/tandem translate -m "$file" -i "$input" -o "$work/out" --beam 4 --progress \
         --compute-type "$type" "${flags[@]}"
     done
   done
@@ -114,10 +122,11 @@ for batch in 1 32 256; do
     cores=${tag%w}
     [ "$batch" = 256 ] && [ "$tag" = 1 ] && continue
     [ "$batch" = 1 ] && [ "$tag" = 2w ] && continue
+    input=$work/in.en; [ "$batch" = 1 ] && input=$work/in200.en
     for type in float32 int8; do
       for policy in PASSIVE ACTIVE; do
         row "ct2-$type-$batch-$tag-$policy-$cores" "CTranslate2 $type, ${flags[*]}, batch $batch, OMP $policy" \
-          env OMP_WAIT_POLICY=$policy /usr/bin/python3 "$peer/translate.py" "$work/ct2-$type" "$spm" "$work/in.en" \
+          env OMP_WAIT_POLICY=$policy /usr/bin/python3 "$peer/translate.py" "$work/ct2-$type" "$spm" "$input" \
           "$work/out" --beam 4 --batch-size "$batch" "${flags[@]}" --length-penalty "$lp" \
           --max-len-a "$la" --max-len-b "$lb"
       done
@@ -127,8 +136,9 @@ done
 echo
 # best PREFIX COLUMN: the highest rate among 2-core runs whose key starts with
 # PREFIX (column 2: whole command, 3: decode only).
-best() { awk -v p="$1" -v c="$2" 'index($1, p) == 1 && substr($1, length($1) - 1) == "-2" { if ($c > m) m = $c } END { print m }' "$work/rates"; }
-best_key() { awk -v p="$1" -v c="$2" 'index($1, p) == 1 && substr($1, length($1) - 1) == "-2" { if ($c > m) { m = $c; k = $1 } } END { print k }' "$work/rates"; }
+# (throughput only: one-sentence-at-a-time rows, "-1-" in the key, are latency figures)
+best() { awk -v p="$1" -v c="$2" 'index($1, p) == 1 && substr($1, length($1) - 1) == "-2" && $1 !~ /-1-/ { if ($c > m) m = $c } END { print m }' "$work/rates"; }
+best_key() { awk -v p="$1" -v c="$2" 'index($1, p) == 1 && substr($1, length($1) - 1) == "-2" && $1 !~ /-1-/ { if ($c > m) { m = $c; k = $1 } } END { print k }' "$work/rates"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 for column in 2 3; do
   [ "$column" = 2 ] && what="whole command" || what="decode only"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/run_mpi_bench.sh: data-parallel training on this machine (issue #13):
-# 1 rank x 2 threads against 2 ranks x 1 thread (mpirun), the Multi30k recipe's
+# 1 rank x 2 threads (one batch per update, and accumulate: 2, the 2-rank
+# runs' update) against 2 ranks x 1 thread (mpirun), the Multi30k recipe's
 # model and batches (4,096-token batches, one per rank per update, so the
 # 2-rank run's updates hold twice the tokens), no validation. Prints target
 # tok/s from the first logged update (20) to the last, the all-reduce size per update and its time
@@ -31,10 +32,16 @@ run() {  # run NAME OUTPUT LAUNCH...
   # "all-reduce of 28.9 MB of gradients per update: 7.5 ms after backward (blocking)"
   reduce=$(grep -o 'all-reduce of .*)' "$work/$name.log" | sed 's/all-reduce of //; s/ of gradients per update:/,/' || true)
   rss=$(grep -o 'RSS_KB [0-9]*' "$work/$name.log" | awk '{ printf "%s%.0f", sep, $2 / 1024; sep = " / " }')
-  echo "| $name | $rate | $( [[ "$name" == "1 rank"* ]] && echo "1 x 4,096-token batch" || echo "2 x 4,096-token batches" ) | ${reduce:-none} | $rss |"
+  local per_update="2 x 4,096-token batches"
+  [[ "$name" == "1 rank"* && "$name" != *"accumulate 2"* ]] && per_update="1 x 4,096-token batch"
+  echo "| $name | $rate | $per_update | ${reduce:-none} | $rss |"
 }
 timed() { /usr/bin/time -f 'RSS_KB %M' "$@"; }
 run "1 rank x 2 threads" "$work/one" timed ./build/tandem train "${common[@]}" --threads 2
+# The like-for-like single process: 2 batches per update (accumulate: 2), the
+# update the 2-rank runs make.
+run "1 rank x 2 threads, accumulate 2" "$work/one-acc" timed ./build/tandem train "${common[@]}" --threads 2 \
+  --set train.accumulate=2
 run "2 ranks x 1 thread" "$work/two" mpirun -np 2 --bind-to core /usr/bin/time -f 'RSS_KB %M' \
   ./build/tandem train "${common[@]}" --threads 1
 run "2 ranks x 1 thread, overlap" "$work/overlap" mpirun -np 2 --bind-to core /usr/bin/time -f 'RSS_KB %M' \

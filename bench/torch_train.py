@@ -91,6 +91,9 @@ def pad(rows):
 
 def main():
     path, vocab, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    # "bf16": CPU autocast to bfloat16 (PyTorch's own mixed precision: matmuls
+    # in bf16, fp32 master weights), the like-for-like peer of train.precision: bf16.
+    bf16 = len(sys.argv) > 4 and sys.argv[4] == "bf16"
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     batches = [(pad([s for s, _ in b]), pad([[BOS] + t for _, t in b]), pad([t + [EOS] for _, t in b]))
@@ -100,8 +103,10 @@ def main():
 
     def update(src, tin, tout):
         opt.zero_grad()
-        logits = model(src, tin)
-        loss = F.cross_entropy(logits.reshape(-1, vocab), tout.reshape(-1), ignore_index=PAD, label_smoothing=0.1)
+        with torch.autocast(device_type="cpu", dtype=torch.bfloat16, enabled=bf16):
+            logits = model(src, tin)
+            loss = F.cross_entropy(logits.reshape(-1, vocab).float(), tout.reshape(-1), ignore_index=PAD,
+                                   label_smoothing=0.1)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()

@@ -15,5 +15,6 @@ int run_train(int argc, char** argv);
 int run_average(int argc, char** argv);
 int run_export(int argc, char** argv);
 int run_tune_decode(int argc, char** argv);
+int run_serve(int argc, char** argv);  // serve/serve_command.cc
 
 }  // namespace tandem::cli

@@ -11,6 +11,7 @@
 #include "core/memory_limit.h"
 #include "io/hdf5.h"
 #include "io/model_file.h"
+#include "model/languages.h"
 #include "tokenizer/tokenizer.h"
 #include "train/checkpoint.h"
 
@@ -52,6 +53,16 @@ std::string training_state_line(const std::string& path, bool present) {
   return line;
 }
 
+// "en -> de" or "en -> de (>>de<<), fr (>>fr<<)"; "not recorded" for models
+// whose recipe had no languages: (tandem serve --lang names them).
+std::string languages_line(const ModelLanguages& l) {
+  if (l.empty()) return "not recorded (recipe key languages:)";
+  std::string line = l.source + " -> ";
+  for (size_t i = 0; i < l.targets.size(); ++i)
+    line += (i ? ", " : "") + l.targets[i].first + (l.targets[i].second.empty() ? "" : " (" + l.targets[i].second + ")");
+  return line;
+}
+
 }  // namespace
 
 int run_info(int argc, char** argv) {
@@ -81,6 +92,7 @@ int run_info(int argc, char** argv) {
             << (meta.joint_vocab ? "joint with source"
                                  : vocab_line(meta.vocab_tgt, path + ": /vocab/tgt", c.tgt_vocab_size))
             << "\n"
+            << "languages:       " << languages_line(languages_from_config(meta.config_yaml, path + ": /config")) << "\n"
             << "training state:  " << training_state_line(path, meta.has_training_state) << "\n"
             << "weights:         " << compute_type_name(meta.compute_type)
             << (meta.compute_type == ComputeType::Int8

@@ -28,6 +28,7 @@ const Command kCommands[] = {
     {"average", tandem::cli::run_average, "average the parameters of checkpoints or model files"},
     {"export", tandem::cli::run_export, "write a model for decoding: no training state, optionally int8"},
     {"tune-decode", tandem::cli::run_tune_decode, "pick beam and length penalty on a validation set"},
+    {"serve", tandem::cli::run_serve, "serve models over HTTP (tandem's API and LibreTranslate's)"},
     {"info", tandem::cli::run_info, "show what a model file holds: config, vocab, parameters"},
     {"init", tandem::cli::run_init, "create a randomly initialized model file from a config"},
 };

@@ -30,4 +30,12 @@ bool decode_utf8(const std::string& s, size_t& i, char32_t& code) {
   return true;
 }
 
+size_t utf8_length(const std::string& s) {
+  size_t n = 0;
+  char32_t code;
+  for (size_t i = 0; i < s.size(); ++n)
+    if (!decode_utf8(s, i, code)) ++i;
+  return n;
+}
+
 }  // namespace tandem

@@ -13,4 +13,7 @@ namespace tandem {
 // false and leaves `i` unchanged.
 bool decode_utf8(const std::string& s, size_t& i, char32_t& code);
 
+// Code points in valid UTF-8 text (an invalid byte counts as one).
+size_t utf8_length(const std::string& s);
+
 }  // namespace tandem

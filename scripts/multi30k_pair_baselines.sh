@@ -19,7 +19,7 @@ for xx in "${langs[@]}"; do
   out=runs/multi30k-en-$xx-25m
   ./build/tandem train recipes/multi30k-en-de.yaml \
     --set name=multi30k-en-$xx-25m --set output=$out \
-    --set data.train.tgt=multi30k/train.$xx \
+    --set data.train.tgt=multi30k/train.$xx --set languages.target=$xx \
     --set data.valid.tgt=multi30k/val.$xx \
     --set data.test.tgt=multi30k/test_2016_flickr.$xx \
     --set model.dropout=0.1 --set train.max_time=25m --set train.valid_sentences=200 \

@@ -3,11 +3,13 @@
 # through ctest, twice: the release build, then a second build under
 # AddressSanitizer + UndefinedBehaviorSanitizer (build-sanitize/, -O1 with
 # debug info) where any report fails the run. python3-h5py is installed so
-# that the h5py layout check runs.
+# that the h5py layout check runs; curl and chromium for the server's tests
+# (an HTTP client, the web page in a headless browser; the machine's own
+# node/npm, when there, runs an unmodified LibreTranslate client).
 #   TANDEM_SANITIZE=0  skip the sanitizer build (a quick local run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TANDEM_EXTRA_PACKAGES="python3-h5py" bash scripts/setup.sh
+TANDEM_EXTRA_PACKAGES="python3-h5py curl chromium" bash scripts/setup.sh
 start=$(date +%s)
 (cd build && ctest --output-on-failure -j2)
 echo "release suite: $(( $(date +%s) - start )) s"

@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 
 packages=(g++ make cmake pkg-config libeigen3-dev libsentencepiece-dev libyaml-cpp-dev
           libhdf5-dev libboost-program-options-dev libgtest-dev libdnnl-dev libopenmpi-dev openmpi-bin
+          libcpp-httplib-dev nlohmann-json3-dev
           ${TANDEM_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/yaml_fields.h"
 #include "model/presets.h"
+#include "train/recipe_yaml.h"
 
 namespace tandem {
 namespace {
@@ -17,160 +18,6 @@ namespace {
 bool file_exists(const std::string& p) {
   std::error_code ec;
   return std::filesystem::is_regular_file(p, ec);
-}
-
-// ${VAR:-default} and ${VAR} in a string, from the environment.
-std::string expand_env(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size();) {
-    if (s.compare(i, 2, "${") == 0) {
-      const size_t end = s.find('}', i);
-      if (end != std::string::npos) {
-        const std::string inner = s.substr(i + 2, end - i - 2);
-        const size_t dash = inner.find(":-");
-        const std::string var = inner.substr(0, dash);
-        const char* value = std::getenv(var.c_str());
-        if (value && *value) out += value;
-        else if (dash != std::string::npos) out += inner.substr(dash + 2);
-        i = end + 1;
-        continue;
-      }
-    }
-    out += s[i++];
-  }
-  return out;
-}
-
-// Sets the node at "a.b.c" in the YAML tree. A scalar `model:` (a preset name
-// or path) becomes {preset: NAME} so that model fields can be set on top of it.
-// `what` names the assignment in errors.
-void set_path(YAML::Node& root, const std::string& path, const YAML::Node& value, const std::string& what) {
-  std::vector<std::string> keys;
-  for (size_t start = 0;;) {
-    const size_t dot = path.find('.', start);
-    keys.push_back(path.substr(start, dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  if (keys.size() > 1 && keys[0] == "model" && root["model"].IsScalar()) {
-    YAML::Node m(YAML::NodeType::Map);
-    m["preset"] = root["model"].Scalar();
-    root["model"] = m;
-  }
-  std::vector<YAML::Node> chain{root};
-  for (size_t i = 0; i + 1 < keys.size(); ++i) {
-    YAML::Node next = chain.back()[keys[i]];
-    if (!next.IsDefined() || next.IsNull()) {
-      chain.back()[keys[i]] = YAML::Node(YAML::NodeType::Map);
-      next = chain.back()[keys[i]];
-    }
-    TANDEM_CHECK(next.IsMap()) << what << ": " << keys[i] << " is not a mapping";
-    chain.push_back(next);
-  }
-  chain.back()[keys.back()] = value;
-}
-
-// Applies "a.b.c=value" (--set) to the YAML tree.
-void apply_override(YAML::Node& root, const std::string& assignment) {
-  const size_t eq = assignment.find('=');
-  TANDEM_CHECK(eq != std::string::npos && eq > 0)
-      << "--set " << assignment << ": expected key.path=value";
-  const std::string path = assignment.substr(0, eq), value = assignment.substr(eq + 1);
-  YAML::Node parsed;
-  try {
-    parsed = YAML::Load(value);
-  } catch (const YAML::Exception& e) {
-    TANDEM_FAIL() << "--set " << assignment << ": " << e.msg;
-  }
-  set_path(root, path, parsed, "--set " + assignment);
-}
-
-// One entry of `stages:`: its name and its settings, in order.
-struct StagePatch {
-  std::string name;
-  std::vector<std::pair<std::string, YAML::Node>> set;  // key.path -> value
-  std::string where;  // "recipe.yaml:12" for messages
-};
-
-// `stages:` — a list of {name, set: {key.path: value, ...}}, checked once.
-std::vector<StagePatch> parse_stage_patches(const YAML::Node& root, const std::string& path) {
-  std::vector<StagePatch> patches;
-  const YAML::Node stages = root["stages"];
-  if (!stages.IsDefined() || stages.IsNull()) return patches;
-  TANDEM_CHECK(stages.IsSequence() && stages.size() > 0)
-      << path << ":" << stages.Mark().line + 1 << ": stages: expected a list of {name, set}";
-  for (size_t i = 0; i < stages.size(); ++i) {
-    const YAML::Node st = stages[i];
-    const int line = st.Mark().line + 1;
-    // A missing key of a const node is an invalid node, whose type cannot be asked.
-    TANDEM_CHECK(st.IsMap() && st["name"].IsDefined() && st["name"].IsScalar())
-        << path << ":" << line << ": stages[" << i << "]: expected a mapping with a name";
-    StagePatch patch;
-    patch.name = st["name"].Scalar();
-    patch.where = path + ":" + std::to_string(line);
-    TANDEM_CHECK(!patch.name.empty() &&
-                 patch.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string::npos)
-        << patch.where << ": stage name \"" << patch.name << "\": use lower-case letters, digits, _ and -";
-    for (const auto& seen : patches)
-      TANDEM_CHECK(seen.name != patch.name) << patch.where << ": stage " << patch.name << " is named twice";
-    for (const auto& key : st) {
-      TANDEM_CHECK(key.first.IsScalar()) << path << ":" << key.first.Mark().line + 1 << ": stages[" << i
-                                         << "]: a key must be a name";
-      const std::string k = key.first.Scalar();
-      TANDEM_CHECK(k == "name" || k == "set") << path << ":" << key.first.Mark().line + 1 << ": stages[" << i
-                                             << "]." << k << ": unknown key (expected name or set)";
-    }
-    const YAML::Node sets = st["set"];
-    if (sets.IsDefined() && !sets.IsNull()) {
-      TANDEM_CHECK(sets.IsMap()) << path << ":" << sets.Mark().line + 1 << ": stages[" << i
-                                 << "].set: expected a mapping of key.path: value";
-      for (const auto& kv : sets) {
-        TANDEM_CHECK(kv.first.IsScalar()) << path << ":" << kv.first.Mark().line + 1 << ": stage " << patch.name
-                                          << ": a key of set must be a key.path";
-        const std::string key = kv.first.Scalar();
-        TANDEM_CHECK(key != "output" && key != "stages")
-            << path << ":" << kv.first.Mark().line + 1 << ": stage " << patch.name << " may not set " << key
-            << " (each stage writes OUTPUT/NAME)";
-        patch.set.emplace_back(key, YAML::Clone(kv.second));
-      }
-    }
-    patches.push_back(std::move(patch));
-  }
-  return patches;
-}
-
-// The recipe's output folder before any stage: `output`, else runs/NAME.
-std::filesystem::path base_output(const YAML::Node& root) {
-  if (root["output"].IsScalar()) return root["output"].Scalar();
-  return std::filesystem::path("runs") / (root["name"].IsScalar() ? root["name"].Scalar() : std::string("run"));
-}
-
-// Stage i of the recipe: its settings over a copy of the base recipe, its own
-// folder OUTPUT/NAME, and the previous stage's model as init_from.
-YAML::Node apply_patch(const YAML::Node& base, const std::vector<StagePatch>& patches, size_t i) {
-  YAML::Node root = YAML::Clone(base);
-  const StagePatch& patch = patches[i];
-  for (const auto& [key, value] : patch.set)
-    set_path(root, key, YAML::Clone(value), patch.where + ": stage " + patch.name + ": " + key);
-  const std::filesystem::path output = base_output(base);
-  root["output"] = (output / patch.name).string();
-  if (i > 0) root["init_from"] = (output / patches[i - 1].name / "model.h5").string();
-  return root;
-}
-
-YAML::Node read_recipe_yaml(const std::string& path, const RecipeOverrides& overrides) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    TANDEM_FAIL() << path << ": cannot open recipe";
-  } catch (const YAML::Exception& e) {
-    TANDEM_FAIL() << path << ":" << e.mark.line + 1 << ": " << e.msg;
-  }
-  TANDEM_CHECK(root.IsMap()) << path << ": a recipe is a mapping of keys (name, data, model, train, ...)";
-  for (const auto& s : overrides.set) apply_override(root, s);
-  if (!overrides.data_root.empty()) root["data_root"] = overrides.data_root;
-  return root;
 }
 
 // One {src, tgt, tag} mapping of data.KEY (or of its list).
@@ -361,6 +208,98 @@ double parse_duration(const std::string& text, const std::string& where) {
 
 namespace {
 
+// Precedence: --data-root, then TANDEM_DATA, then the recipe's value.
+std::string resolve_data_root(YamlFields& f, const RecipeOverrides& overrides) {
+  std::string data_root = "${TANDEM_DATA:-../shared/data}";
+  f.get("data_root", data_root);
+  const char* env = std::getenv("TANDEM_DATA");
+  if (!overrides.data_root.empty()) return overrides.data_root;
+  if (env && *env) return env;
+  return expand_env(data_root);
+}
+
+void parse_vocab(YamlFields& f, VocabRecipe& vocab, const std::string& path) {
+  if (!f.has("vocab")) return;
+  YamlFields v(f.node("vocab"), path, "vocab");
+  v.get("type", vocab.type);
+  TANDEM_CHECK(vocab.type == "unigram" || vocab.type == "bpe")
+      << v.locate("type") << ": expected unigram or bpe, got \"" << vocab.type << "\"";
+  v.get("size", vocab.size, 8, 1 << 20);
+  v.get("joint", vocab.joint);
+  v.get("model", vocab.model);
+  v.finish();
+}
+
+// model: a preset name, a path, or a mapping (with an optional preset: under it).
+void parse_model(YamlFields& f, Recipe& r, const std::string& path) {
+  TANDEM_CHECK(f.has("model")) << path << ": model: missing (a preset name, a path or a mapping)";
+  const YAML::Node m = f.node("model");
+  if (m.IsScalar()) {
+    r.model_source = m.Scalar();
+    r.model = resolve_model_config(r.model_source);
+    return;
+  }
+  TANDEM_CHECK(m.IsMap()) << f.locate("model") << ": expected a preset name, a path or a mapping";
+  YAML::Node fields = YAML::Clone(m);
+  r.model_source = "inline";
+  if (fields["preset"].IsDefined()) {
+    r.model_source = fields["preset"].Scalar();
+    r.model = resolve_model_config(r.model_source);
+    fields.remove("preset");
+  }
+  parse_model_config(fields, path, r.model);
+}
+
+void parse_freeze(YamlFields& f, Recipe& r) {
+  if (!f.has("freeze")) return;
+  const YAML::Node list = f.node("freeze");
+  TANDEM_CHECK(list.IsSequence()) << f.locate("freeze") << ": expected a list, e.g. [embeddings, encoder]";
+  for (const auto& item : list) {
+    const std::string part = item.IsScalar() ? item.Scalar() : "";
+    if (part == "embeddings") r.freeze_embeddings = true;
+    else if (part == "encoder") r.freeze_encoder = true;
+    else TANDEM_FAIL() << f.locate("freeze") << ": expected embeddings or encoder, got \"" << part << "\"";
+  }
+  TANDEM_CHECK(!r.init_from.empty()) << f.locate("freeze") << ": freezing needs init_from (a pretrained model)";
+}
+
+// Data paths made absolute under the data root and checked; tags of valid,
+// test and languages: must be tags the model trains on; vocab.model and
+// init_from must exist (a stage's init_from is written by the stage before).
+void check_files_and_tags(Recipe& r, const std::string& init_from_previous) {
+  auto resolve = [&](std::string& file, const std::string& key) {
+    if (file.empty()) return;
+    if (file[0] != '/') file = r.data_root + "/" + file;
+    TANDEM_CHECK(file_exists(file)) << r.path << ": data." << key << ": " << file
+                                    << ": no such file (data_root is " << r.data_root
+                                    << "; set it with --data-root or TANDEM_DATA)";
+  };
+  for (auto* split : {&r.train, &r.valid, &r.test}) {
+    const std::string key = split == &r.train ? "train" : split == &r.valid ? "valid" : "test";
+    for (size_t i = 0; i < split->size(); ++i) {
+      const std::string at = key + (split->size() > 1 ? "[" + std::to_string(i) + "]" : "");
+      resolve((*split)[i].src, at + ".src");
+      resolve((*split)[i].tgt, at + ".tgt");
+    }
+  }
+  // A tag valid or test asks for must be one the model learns.
+  const auto train_tags = split_tags(r.train);
+  for (const auto& [code, tag] : r.languages.targets)
+    TANDEM_CHECK(tag.empty() || std::find(train_tags.begin(), train_tags.end(), tag) != train_tags.end())
+        << r.path << ": languages.targets." << code << ": tag " << tag << " is not the tag of any training pair";
+  for (const auto* split : {&r.valid, &r.test})
+    for (const auto& tag : split_tags(*split))
+      TANDEM_CHECK(std::find(train_tags.begin(), train_tags.end(), tag) != train_tags.end())
+          << r.path << ": data: tag " << tag << " is in valid or test but no training pair has it";
+  if (!r.vocab.model.empty()) {
+    TANDEM_CHECK(file_exists(r.vocab.model)) << r.path << ": vocab.model: " << r.vocab.model << ": no such file";
+  }
+  // A stage's input is the previous stage's model: it exists once that stage has run.
+  if (!r.init_from.empty() && r.init_from != init_from_previous) {
+    TANDEM_CHECK(file_exists(r.init_from)) << r.path << ": init_from: " << r.init_from << ": no such file";
+  }
+}
+
 // Parses one recipe tree (the base, or a stage patched onto it). init_from of
 // a stage after the first is the previous stage's model, written later.
 Recipe parse_recipe(YAML::Node root, const std::string& path, const RecipeOverrides& overrides,
@@ -373,18 +312,13 @@ Recipe parse_recipe(YAML::Node root, const std::string& path, const RecipeOverri
   YamlFields f(root, path, "");
   if (f.has("stages")) f.node("stages");
   f.get("name", r.name);
+  if (f.has("languages")) r.languages = parse_languages(f.node("languages"), f.locate("languages"));
   f.get_enum("task", r.task, std::vector<std::pair<std::string, Task>>{
                                  {"translate", Task::Translate}, {"summarize", Task::Summarize}, {"denoise", Task::Denoise}});
   const bool text_only = r.task == Task::Denoise;
   TANDEM_CHECK(text_only || !f.has("denoise")) << f.locate("denoise") << ": only for task: denoise";
   parse_denoise(f, r.denoise, path);
-  std::string data_root = "${TANDEM_DATA:-../shared/data}";
-  f.get("data_root", data_root);
-  // Precedence: --data-root, then TANDEM_DATA, then the recipe's value.
-  const char* env = std::getenv("TANDEM_DATA");
-  if (!overrides.data_root.empty()) r.data_root = overrides.data_root;
-  else if (env && *env) r.data_root = env;
-  else r.data_root = expand_env(data_root);
+  r.data_root = resolve_data_root(f, overrides);
 
   TANDEM_CHECK(f.has("data")) << path << ": data: missing (train, valid and test files)";
   {
@@ -394,34 +328,8 @@ Recipe parse_recipe(YAML::Node root, const std::string& path, const RecipeOverri
     parse_files(d, "test", r.test, false, path, text_only);
     d.finish();
   }
-  if (f.has("vocab")) {
-    YamlFields v(f.node("vocab"), path, "vocab");
-    v.get("type", r.vocab.type);
-    TANDEM_CHECK(r.vocab.type == "unigram" || r.vocab.type == "bpe")
-        << v.locate("type") << ": expected unigram or bpe, got \"" << r.vocab.type << "\"";
-    v.get("size", r.vocab.size, 8, 1 << 20);
-    v.get("joint", r.vocab.joint);
-    v.get("model", r.vocab.model);
-    v.finish();
-  }
-  TANDEM_CHECK(f.has("model")) << path << ": model: missing (a preset name, a path or a mapping)";
-  {
-    const YAML::Node m = f.node("model");
-    if (m.IsScalar()) {
-      r.model_source = m.Scalar();
-      r.model = resolve_model_config(r.model_source);
-    } else {
-      TANDEM_CHECK(m.IsMap()) << f.locate("model") << ": expected a preset name, a path or a mapping";
-      YAML::Node fields = YAML::Clone(m);
-      r.model_source = "inline";
-      if (fields["preset"].IsDefined()) {
-        r.model_source = fields["preset"].Scalar();
-        r.model = resolve_model_config(r.model_source);
-        fields.remove("preset");
-      }
-      parse_model_config(fields, path, r.model);
-    }
-  }
+  parse_vocab(f, r.vocab, path);
+  parse_model(f, r, path);
   r.model.validate_architecture(path + ": model");
   parse_train(f, r.training, path);
   // A pair longer than the model's positions would abort training when its
@@ -440,47 +348,10 @@ Recipe parse_recipe(YAML::Node root, const std::string& path, const RecipeOverri
   r.output = "runs/" + (r.name.empty() ? std::string("run") : r.name);
   f.get("output", r.output);
   f.get("init_from", r.init_from);
-  if (f.has("freeze")) {
-    const YAML::Node list = f.node("freeze");
-    TANDEM_CHECK(list.IsSequence()) << f.locate("freeze") << ": expected a list, e.g. [embeddings, encoder]";
-    for (const auto& item : list) {
-      const std::string part = item.IsScalar() ? item.Scalar() : "";
-      if (part == "embeddings") r.freeze_embeddings = true;
-      else if (part == "encoder") r.freeze_encoder = true;
-      else TANDEM_FAIL() << f.locate("freeze") << ": expected embeddings or encoder, got \"" << part << "\"";
-    }
-    TANDEM_CHECK(!r.init_from.empty()) << f.locate("freeze") << ": freezing needs init_from (a pretrained model)";
-  }
+  parse_freeze(f, r);
   f.finish();
 
-  auto resolve = [&](std::string& file, const std::string& key) {
-    if (file.empty()) return;
-    if (file[0] != '/') file = r.data_root + "/" + file;
-    TANDEM_CHECK(file_exists(file)) << path << ": data." << key << ": " << file
-                                    << ": no such file (data_root is " << r.data_root
-                                    << "; set it with --data-root or TANDEM_DATA)";
-  };
-  for (auto* split : {&r.train, &r.valid, &r.test}) {
-    const std::string key = split == &r.train ? "train" : split == &r.valid ? "valid" : "test";
-    for (size_t i = 0; i < split->size(); ++i) {
-      const std::string at = key + (split->size() > 1 ? "[" + std::to_string(i) + "]" : "");
-      resolve((*split)[i].src, at + ".src");
-      resolve((*split)[i].tgt, at + ".tgt");
-    }
-  }
-  // A tag valid or test asks for must be one the model learns.
-  const auto train_tags = split_tags(r.train);
-  for (const auto* split : {&r.valid, &r.test})
-    for (const auto& tag : split_tags(*split))
-      TANDEM_CHECK(std::find(train_tags.begin(), train_tags.end(), tag) != train_tags.end())
-          << path << ": data: tag " << tag << " is in valid or test but no training pair has it";
-  if (!r.vocab.model.empty()) {
-    TANDEM_CHECK(file_exists(r.vocab.model)) << path << ": vocab.model: " << r.vocab.model << ": no such file";
-  }
-  // A stage's input is the previous stage's model: it exists once that stage has run.
-  if (!r.init_from.empty() && r.init_from != init_from_previous) {
-    TANDEM_CHECK(file_exists(r.init_from)) << path << ": init_from: " << r.init_from << ": no such file";
-  }
+  check_files_and_tags(r, init_from_previous);
 
   YAML::Emitter out;
   root["data_root"] = r.data_root;

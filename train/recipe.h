@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/config.h"
+#include "model/languages.h"
 #include "search/decode_config.h"
 #include "train/data_files.h"
 #include "train/optimizer.h"
@@ -83,6 +84,9 @@ std::vector<std::string> denoise_reserved_pieces(const DenoiseRecipe& d);
 struct Recipe {
   std::string path;       // the recipe file
   std::string name;
+  // languages: {source: en, target: de} (or targets: {code: tag}): recorded in
+  // the model file, shown by `tandem info`, routed on by `tandem serve`.
+  ModelLanguages languages;
   Task task = Task::Translate;  // summarize: ROUGE on the test set, long inputs split
   DenoiseRecipe denoise;        // task: denoise
   std::string data_root;  // resolved
