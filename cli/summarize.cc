@@ -1,5 +1,7 @@
 // cli/summarize.cc: `tandem summarize -m MODEL.h5`: one document per line (or
 // the whole input as one document), one summary per document.
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -69,7 +71,7 @@ int run_summarize(int argc, char** argv) {
         out << s << "\n";
       tokens += window_tokens;
       out.flush();
-      TANDEM_CHECK(out) << vm["output"].as<std::string>() << ": write failed";
+      TANDEM_CHECK(out) << vm["output"].as<std::string>() << ": write failed: " << std::strerror(errno);
       done += static_cast<long long>(documents.size());
     }
   });

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -206,7 +208,7 @@ int run_translate(int argc, char** argv) {
         [](const std::string& message) { std::cerr << "tandem translate: warning: " << message << "\n"; },
         [&] {
           out.flush();
-          TANDEM_CHECK(out) << vm["output"].as<std::string>() << ": write failed";
+          TANDEM_CHECK(out) << vm["output"].as<std::string>() << ": write failed: " << std::strerror(errno);
         });
   });
   progress.finish(done, tokens);
