@@ -69,7 +69,9 @@ failures=0 resumes=0 max_lost=0 mid_write=0 killed=0 fresh=0
 run=$work/killed
 for k in $(seq 1 "$kills"); do
   args=()
-  if [ -e "$run/checkpoints/last.h5" ]; then args=(--resume); resumes=$((resumes + 1)); else fresh=$((fresh + 1)); fi
+  # A run killed before its first checkpoint has nothing to resume: it starts
+  # over, replacing what it had written (the folder refuses a plain restart).
+  if [ -e "$run/checkpoints/last.h5" ]; then args=(--resume); resumes=$((resumes + 1)); else args=(--overwrite); fresh=$((fresh + 1)); fi
   (train "$run" "${args[@]}") >"$work/k$k.log" 2>&1 &
   pid=$!
   if [ $((k % 2)) -eq 0 ]; then
@@ -97,7 +99,7 @@ for k in $(seq 1 "$kills"); do
   lost=$((reached - saved)); [ "$lost" -gt "$max_lost" ] && max_lost=$lost
 done
 # Finish the interrupted run.
-[ -e "$run/checkpoints/last.h5" ] && final_args=(--resume) || final_args=()
+[ -e "$run/checkpoints/last.h5" ] && final_args=(--resume) || final_args=(--overwrite)
 (train "$run" "${final_args[@]}") >"$work/final.log" 2>&1 || { echo "FAIL: the final resume failed"; tail -3 "$work/final.log"; failures=$((failures + 1)); }
 echo "kills: $killed of $kills tried ($mid_write inside a checkpoint write: its temporary file left behind); starts: $resumes with --resume, $fresh fresh (no checkpoint yet); failures: $failures"
 [ "$killed" -gt 0 ] || { echo "FAIL: no kill happened (every run ended first)"; failures=$((failures + 1)); }

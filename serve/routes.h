@@ -70,6 +70,14 @@ json json_body(const httplib::Request& req);
 void guarded(ServerState& s, const std::string& route, const httplib::Request& req, httplib::Response& res,
              const std::function<void(const httplib::Request&, httplib::Response&)>& handler);
 
+// An httplib handler that runs handler(s, req, res) under guarded().
+template <typename Handler>
+httplib::Server::Handler routed(ServerState& s, const std::string& route, Handler handler) {
+  return [&s, route, handler](const httplib::Request& req, httplib::Response& res) {
+    guarded(s, route, req, res, [&](const httplib::Request& q, httplib::Response& r) { handler(s, q, r); });
+  };
+}
+
 void add_native_routes(ServerState& s);
 void add_libretranslate_routes(ServerState& s);
 

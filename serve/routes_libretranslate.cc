@@ -146,14 +146,9 @@ void frontend_settings(ServerState& s, const httplib::Request&, httplib::Respons
 }  // namespace
 
 void add_libretranslate_routes(ServerState& s) {
-  auto route = [&s](const std::string& name, auto handler) {
-    return [&s, name, handler](const httplib::Request& req, httplib::Response& res) {
-      guarded(s, name, req, res, [&](const httplib::Request& q, httplib::Response& r) { handler(s, q, r); });
-    };
-  };
-  s.http.Post("/translate", route("/translate", translate));
-  s.http.Get("/languages", route("/languages", languages));
-  s.http.Get("/frontend/settings", route("/frontend/settings", frontend_settings));
+  s.http.Post("/translate", routed(s, "/translate", translate));
+  s.http.Get("/languages", routed(s, "/languages", languages));
+  s.http.Get("/frontend/settings", routed(s, "/frontend/settings", frontend_settings));
 }
 
 }  // namespace tandem::serve

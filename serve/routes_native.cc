@@ -195,17 +195,12 @@ void guarded(ServerState& s, const std::string& route, const httplib::Request& r
 }
 
 void add_native_routes(ServerState& s) {
-  auto route = [&s](const std::string& name, auto handler) {
-    return [&s, name, handler](const httplib::Request& req, httplib::Response& res) {
-      guarded(s, name, req, res, [&](const httplib::Request& q, httplib::Response& r) { handler(s, q, r); });
-    };
-  };
-  s.http.Post("/v1/translate", route("/v1/translate", translate));
-  s.http.Post("/v1/summarize", route("/v1/summarize", summarize));
-  s.http.Get("/v1/models", route("/v1/models", [](ServerState& st, const httplib::Request&, httplib::Response& res) {
+  s.http.Post("/v1/translate", routed(s, "/v1/translate", translate));
+  s.http.Post("/v1/summarize", routed(s, "/v1/summarize", summarize));
+  s.http.Get("/v1/models", routed(s, "/v1/models", [](ServerState& st, const httplib::Request&, httplib::Response& res) {
     send_json(res, 200, models_json(st));
   }));
-  s.http.Get("/health", route("/health", [](ServerState&, const httplib::Request&, httplib::Response& res) {
+  s.http.Get("/health", routed(s, "/health", [](ServerState&, const httplib::Request&, httplib::Response& res) {
     send_json(res, 200, {{"status", "ok"}});
   }));
   s.http.Get("/", [](const httplib::Request&, httplib::Response& res) {

@@ -143,6 +143,19 @@ TEST(Beam, NbestIsSortedAndStartsWithTheOneBest) {
   }
 }
 
+// The decoding cache bound counts every batch decoded at the same time
+// (Translator workers): what one batch may take, a million at once may not.
+TEST(Beam, CacheBoundCountsConcurrentBatches) {
+  Seq2Seq model(small_vocab_config(13));
+  model.init(10);
+  SearchOptions o;
+  o.beam = 4;
+  EXPECT_NO_THROW(decode_batch(model, some_sources(), o, kIds));
+  o.concurrent_batches = 1 << 30;
+  const std::string error = test::error_of([&] { decode_batch(model, some_sources(), o, kIds); });
+  EXPECT_NE(error.find("batches at once"), std::string::npos) << error;
+}
+
 TEST(Constraints, NoRepeatNgramMinLenAndMaxLen) {
   Seq2Seq model(small_vocab_config(6));  // 3 real tokens: repeats are likely
   model.init(12);
