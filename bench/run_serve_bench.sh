@@ -9,10 +9,16 @@
 #   (b)      tandem serve --max-wait-ms 0 (one request per batch)
 #   (c)      CTranslate2 served as its users do (bench/ct2_server.py: a Python
 #            HTTP server calling translate_batch per request, inter_threads 2)
-# Load: bench/load_client.py. Batch sizes from tandem's /metrics.
+# Load: wrk (Debian's, keep-alive connections, C: it leaves the 2 cores to the
+# servers) posting bodies of 1 or 10 sentences (bench/wrk_bodies.lua), 20 s
+# per point; target tok/s = requests/s x sentences per request x the mean
+# target pieces per sentence of the offline output. Batch sizes from
+# tandem's /metrics. bench/load_client.py is a Python client for spot checks.
 # CTranslate2 from ../shared/peers/ctranslate2 (see bench/run_ct2_bench.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "run_serve_bench: needs wrk (apt-get install wrk)"; exit 1; }
+seconds=${SECONDS_PER_POINT:-20}
 data=${TANDEM_DATA:-../shared/data}
 model=${1:-runs/multi30k-en-de-quick/model.h5}
 peer=${CT2:-../shared/peers/ctranslate2}
@@ -50,23 +56,38 @@ start_tandem() {  # start_tandem EXTRA...: sets url
 }
 stop_last() { kill -TERM "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'; }
 batch_stats() { curl -s "$url/metrics" | awk '/^tandem_batch_sentences_sum/ { s = $2 } /^tandem_batch_sentences_count/ { c = $2 } END { print s + 0, c + 0 }'; }
+# bodies PER_REQUEST: one JSON body per line, PER_REQUEST sentences each.
+bodies() {
+  /usr/bin/python3 -c "
+import json, sys
+lines = [l.rstrip('\n') for l in open(sys.argv[1], encoding='utf-8') if l.strip()]
+per = int(sys.argv[2])
+for k in range(len(lines)):
+    print(json.dumps({'text': [lines[(k * per + i) % len(lines)] for i in range(per)]}, ensure_ascii=False))" "$work/in.en" "$1"
+}
+bodies 1 >"$work/bodies1"; bodies 10 >"$work/bodies10"
+tokens_per_sentence=$(awk -v n="$(pieces "$work/offline.de")" -v l="$lines" 'BEGIN { printf "%.3f", n / l }')
 load() {  # load NAME CLIENTS PER_REQUEST [tandem]
-  local requests=$(( (lines + $3 - 1) / $3 ))
-  local before after
+  local before after threads=2
+  [ "$2" -lt 2 ] && threads=1
   [ "${4:-}" = tandem ] && before=$(batch_stats)
-  /usr/bin/python3 bench/load_client.py "$url" "$work/in.en" "$work/spm.model" --clients "$2" --per-request "$3" \
-    --requests "$requests" --seconds 40 >"$work/load.json"
+  BODIES=$work/bodies$3 wrk -t"$threads" -c"$2" -d"${seconds}s" --timeout 30s --latency -s bench/wrk_bodies.lua \
+    "$url/v1/translate" >"$work/wrk.txt" 2>&1
   local mean="-"
   if [ "${4:-}" = tandem ]; then
     after=$(batch_stats)
     mean=$(awk -v a="$before" -v b="$after" 'BEGIN { split(a, x, " "); split(b, y, " "); if (y[2] > x[2]) printf "%.1f", (y[1] - x[1]) / (y[2] - x[2]); else print "-" }')
   fi
-  /usr/bin/python3 -c "
-import json, sys
-r = json.load(open(sys.argv[1]))
-print(f\"| {sys.argv[2]} | {r['clients']} | {r['per_request']} | {r['requests_per_s']} | {r['tokens_per_s']:.0f} | {r['p50_ms']} | {r['p90_ms']} | {r['p99_ms']} | {sys.argv[3]} | {r['errors']} |\")
-print(sys.argv[2], r['clients'], r['per_request'], r['tokens_per_s'], r['p50_ms'], r['p99_ms'], file=open(sys.argv[4], 'a'))
-" "$work/load.json" "$1" "$mean" "$work/rates"
+  awk -v name="$1" -v c="$2" -v per="$3" -v tps="$tokens_per_sentence" -v mean="$mean" -v rates="$work/rates" '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec/ { rps = $2 }
+    /^ +50%/ { p50 = ms($2) } /^ +90%/ { p90 = ms($2) } /^ +99%/ { p99 = ms($2) }
+    /Non-2xx/ { errors += $NF } /Socket errors/ { errors += $4 + $6 + $8 + $10 }
+    END {
+      tok = rps * per * tps
+      printf "| %s | %d | %d | %.1f | %.0f | %.1f | %.1f | %.1f | %s | %d |\n", name, c, per, rps, tok, p50, p90, p99, mean, errors
+      printf "%s %d %d %.0f %.1f %.1f\n", name, c, per, tok, p50, p99 >> rates
+    }' "$work/wrk.txt"
 }
 echo
 echo "| server | clients | sentences/request | requests/s | target tok/s | p50 ms | p90 ms | p99 ms | mean batch (sentences) | errors |"

@@ -9,6 +9,7 @@
 #    test_2016_flickr + val repeated 10x (20,140 lines), beam 4, 2 threads,
 #    streamed vs one window, same run; target tok/s from the progress line.
 # Generated data only (never committed). Run with nothing else running.
+#   ONLY_THROUGHPUT=1  part 2 alone
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${TANDEM_DATA:-../shared/data}
@@ -38,9 +39,11 @@ PY
 # 10M lines: Multi30k training sentences, repeated.
 src="$data/multi30k/train.en"
 total=10000000
-awk -v n=$total 'NR == FNR { l[c++] = $0; next } END { for (i = 0; i < n; i++) print l[i % c] }' "$src" /dev/null >"$work/10M.en"
-head -n 1000000 "$work/10M.en" >"$work/1M.en"
-head -n 100000 "$work/10M.en" >"$work/100k.en"
+if [ -z "${ONLY_THROUGHPUT:-}" ]; then
+  awk -v n=$total 'NR == FNR { l[c++] = $0; next } END { for (i = 0; i < n; i++) print l[i % c] }' "$src" /dev/null >"$work/10M.en"
+  head -n 1000000 "$work/10M.en" >"$work/1M.en"
+  head -n 100000 "$work/10M.en" >"$work/100k.en"
+fi
 
 # run NAME FILE [FLAGS...]: prints lines/s and peak RSS.
 run() {
@@ -52,6 +55,7 @@ run() {
   awk -v n="$name" -v l="$lines" -v s="$seconds" -v r="$rss_kb" \
     'BEGIN { printf "| %s | %d | %.1f | %.0f | %.0f |\n", n, l, s, l / s, r / 1024 }'
 }
+if [ -z "${ONLY_THROUGHPUT:-}" ]; then
 echo
 echo "1. memory (tiny model, greedy, 4 output tokens)"
 echo "| run | lines | seconds | lines/s | peak RSS MB |"
@@ -61,6 +65,7 @@ run "streamed, window 4096" "$work/1M.en" --window 4096
 run "streamed, window 4096" "$work/10M.en" --window 4096
 run "whole file as one window" "$work/100k.en" --window 16777216
 run "whole file as one window" "$work/1M.en" --window 16777216
+fi
 
 echo
 echo "2. throughput ($model, beam 4, 2 threads)"
@@ -71,7 +76,7 @@ for rep in 1 2; do
   for window in 4096 16777216; do
     "$tandem" translate -m "$model" -i "$work/real.en" -o "$work/out.$window" --beam 4 --threads 2 --progress \
       --window "$window" 2>"$work/err"
-    sed -n 's/.* \([0-9]*\) sentences in [^(]*(\([0-9.]*\) s): .*, \([0-9]*\) generated tok\/s.*/\1 \2 \3/p' "$work/err" \
+    sed -n 's/.*[^0-9]\([0-9][0-9]*\) sentences in [^(]*(\([0-9.]*\) s): .*, \([0-9]*\) generated tok\/s.*/\1 \2 \3/p' "$work/err" \
       | tail -1 | awk -v w="$window" -v r="$rep" '{ printf "| window %s (run %d) | %d | %.2f | %d |\n", w, r, $1, $2, $3 }'
   done
 done

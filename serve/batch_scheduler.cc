@@ -122,11 +122,13 @@ bool BatchScheduler::next_batch(std::unique_lock<std::mutex>& lock, SearchOption
       work_.wait(lock);
       continue;
     }
-    // Enough to fill a batch, or waited long enough (or draining): take it.
+    // Take it when it fills a batch, when it has waited long enough, when
+    // draining, or when no other worker is busy: then no request is about to
+    // come back with company, and waiting would only add latency.
     long long tokens = 0;
     for (const auto& item : oldest->items) tokens += static_cast<long long>(item.job->segments_[item.segment].ids.size());
     const auto due = oldest->items.front().arrived + wait;
-    if (!stopping_ && !draining_ && tokens < options_.max_batch_tokens && Clock::now() < due) {
+    if (!stopping_ && !draining_ && busy_ > 0 && tokens < options_.max_batch_tokens && Clock::now() < due) {
       work_.wait_until(lock, due);
       continue;
     }
@@ -147,6 +149,7 @@ bool BatchScheduler::next_batch(std::unique_lock<std::mutex>& lock, SearchOption
       oldest->items.pop_front();
     }
     queued_ -= static_cast<int64_t>(batch.size());
+    ++busy_;
     // Sorted by length inside the batch: rows of similar length finish together.
     std::stable_sort(batch.begin(), batch.end(), [](const Item& a, const Item& b) {
       return a.job->segments_[a.segment].ids.size() > b.job->segments_[b.segment].ids.size();
@@ -204,6 +207,11 @@ void BatchScheduler::work() {
     }
     deliver(batch, results, error);
     if (on_batch_) on_batch_(static_cast<int>(batch.size()), padded);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      --busy_;
+    }
+    work_.notify_all();  // a waiting worker may now take its batch at once
   }
 }
 

@@ -32,7 +32,9 @@ struct SchedulerOptions {
   int workers = 1;            // batches decoded at the same time
   int threads_per_worker = 1;
   int max_batch_tokens = 4096;  // padded source tokens per batch
-  int max_wait_ms = 10;       // how long the oldest sentence waits for company; 0: one request per batch
+  // How long the oldest sentence waits for company while another worker is
+  // busy (an idle server decodes at once); 0: one request per batch.
+  int max_wait_ms = 10;
   int max_queue = 10000;      // sentences waiting, over all requests; more: refused
 };
 
@@ -114,6 +116,7 @@ class BatchScheduler {
   std::map<std::string, Queue> queues_;  // by the settings' key
   int64_t queued_ = 0;
   bool stopping_ = false, draining_ = false;
+  int busy_ = 0;  // workers decoding a batch now
   std::vector<std::thread> workers_;
 };
 

@@ -1,5 +1,7 @@
 #include "serve/http_server.h"
 
+#include <sys/socket.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -131,6 +133,7 @@ json json_body(const httplib::Request& req) {
 
 struct HttpServer::State : serve::ServerState {
   using serve::ServerState::ServerState;
+  int listening_socket = -1;
 };
 
 HttpServer::HttpServer(const ServeOptions& options) : state_(std::make_unique<State>(options)) {
@@ -138,6 +141,14 @@ HttpServer::HttpServer(const ServeOptions& options) : state_(std::make_unique<St
   const int threads = std::max(1, options.http_threads);
   s.http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   s.http.set_payload_max_length(options.max_body_bytes);
+  // The listening socket, kept to raise its backlog after bind (cpp-httplib
+  // listens with a backlog of 5: 64 clients connecting at once would see
+  // refused or retried connections, seconds of latency).
+  s.http.set_socket_options([st = state_.get()](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    st->listening_socket = sock;
+  });
   // Every JSON route: CORS as LibreTranslate sends it; errors as {"error": ...}.
   s.http.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
     res.set_header("Access-Control-Allow-Origin", "*");
@@ -177,6 +188,8 @@ void HttpServer::run(const std::function<void(int port)>& on_listening) {
     TANDEM_CHECK(s.http.bind_to_port(s.options.host, port))
         << "--host " << s.options.host << " --port " << port << ": cannot listen (in use, or not allowed)";
   }
+  // Listening again on a listening socket only changes its backlog (Linux).
+  if (s.listening_socket >= 0) ::listen(s.listening_socket, 1024);
   if (on_listening) on_listening(port);
   s.http.listen_after_bind();
 }
