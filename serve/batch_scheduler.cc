@@ -128,34 +128,65 @@ bool BatchScheduler::next_batch(std::unique_lock<std::mutex>& lock, SearchOption
     long long tokens = 0;
     for (const auto& item : oldest->items) tokens += static_cast<long long>(item.job->segments_[item.segment].ids.size());
     const auto due = oldest->items.front().arrived + wait;
-    if (!stopping_ && !draining_ && busy_ > 0 && tokens < options_.max_batch_tokens && Clock::now() < due) {
+    // The token budget is shared by the workers (as translate's is): each
+    // batch gets its part, so memory stays that of one full batch.
+    const long long budget = std::max(1, options_.max_batch_tokens / std::max(1, options_.workers));
+    if (!stopping_ && !draining_ && busy_ > 0 && tokens < budget && Clock::now() < due) {
       work_.wait_until(lock, due);
       continue;
     }
-    // First come, first served, up to the budget in padded tokens.
     search = oldest->search;
-    batch.clear();
-    int longest = 0;
-    const Job* first_job = oldest->items.front().job.get();
-    while (!oldest->items.empty()) {
-      const Item& item = oldest->items.front();
-      // max_wait_ms 0: no batching across requests (one request per batch).
-      if (options_.max_wait_ms == 0 && item.job.get() != first_job) break;
-      const int len = static_cast<int>(item.job->segments_[item.segment].ids.size());
-      const long long padded = static_cast<long long>(std::max(longest, len)) * static_cast<long long>(batch.size() + 1);
-      if (!batch.empty() && padded > options_.max_batch_tokens) break;
-      longest = std::max(longest, len);
-      batch.push_back(item);
-      oldest->items.pop_front();
-    }
+    take_batch(*oldest, budget, batch);
     queued_ -= static_cast<int64_t>(batch.size());
     ++busy_;
-    // Sorted by length inside the batch: rows of similar length finish together.
-    std::stable_sort(batch.begin(), batch.end(), [](const Item& a, const Item& b) {
-      return a.job->segments_[a.segment].ids.size() > b.job->segments_[b.segment].ids.size();
-    });
     return true;
   }
+}
+
+void BatchScheduler::take_batch(Queue& q, long long budget, std::vector<Item>& batch) {
+  batch.clear();
+  auto length = [&q](size_t i) { return static_cast<int>(q.items[i].job->segments_[q.items[i].segment].ids.size()); };
+  // max_wait_ms 0: no batching across requests: the oldest request's sentences, in order.
+  if (options_.max_wait_ms == 0) {
+    const Job* first_job = q.items.front().job.get();
+    int longest = 0;
+    while (!q.items.empty() && q.items.front().job.get() == first_job) {
+      const int len = length(0);
+      if (!batch.empty() && static_cast<long long>(std::max(longest, len)) * static_cast<long long>(batch.size() + 1) > budget)
+        break;
+      longest = std::max(longest, len);
+      batch.push_back(q.items.front());
+      q.items.pop_front();
+    }
+    return;
+  }
+  // Sentences of similar length decode together (little padding, rows that
+  // finish together), as translate's length-sorted batches do: sort what is
+  // queued by length and grow a run around the oldest sentence (always in
+  // the batch: nobody starves) while the padded size fits the budget.
+  std::vector<size_t> order(q.items.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return length(a) > length(b); });
+  const size_t at = static_cast<size_t>(std::find(order.begin(), order.end(), size_t{0}) - order.begin());
+  size_t lo = at, hi = at + 1;  // the run [lo, hi) in `order`; longest at lo
+  auto fits = [&](size_t new_lo, size_t new_hi) {
+    return static_cast<long long>(length(order[new_lo])) * static_cast<long long>(new_hi - new_lo) <= budget;
+  };
+  for (;;) {
+    // Prefer the shorter neighbour (it does not raise the padded length).
+    if (hi < order.size() && fits(lo, hi + 1)) ++hi;
+    else if (lo > 0 && fits(lo - 1, hi)) --lo;
+    else break;
+  }
+  std::vector<char> taken(q.items.size(), 0);
+  for (size_t k = lo; k < hi; ++k) {
+    taken[order[k]] = 1;
+    batch.push_back(q.items[order[k]]);  // longest first
+  }
+  std::deque<Item> rest;
+  for (size_t i = 0; i < q.items.size(); ++i)
+    if (!taken[i]) rest.push_back(std::move(q.items[i]));
+  q.items.swap(rest);
 }
 
 void BatchScheduler::deliver(const std::vector<Item>& batch, std::vector<std::vector<Hypothesis>>& results,

@@ -100,6 +100,8 @@ class BatchScheduler {
     std::deque<Item> items;
   };
   void work();
+  // Moves a batch out of q: sentences of similar length around the oldest one.
+  void take_batch(Queue& q, long long budget, std::vector<Item>& batch);
   // Takes the next batch (under the lock); false when stopping and empty.
   bool next_batch(std::unique_lock<std::mutex>& lock, SearchOptions& search, std::vector<Item>& batch);
   void deliver(const std::vector<Item>& batch, std::vector<std::vector<Hypothesis>>& results,

@@ -44,7 +44,7 @@ void ApiKeys::check(const std::string& key) {
 }
 
 ServerState::ServerState(const ServeOptions& o)
-    : options(o), registry(o.models, o.languages, o.scheduler, metrics) {
+    : options(o), registry(o.models, o.languages, o.compute_type, o.scheduler, metrics) {
   if (!o.api_keys_file.empty()) keys.load(o.api_keys_file);
 }
 
@@ -141,6 +141,11 @@ HttpServer::HttpServer(const ServeOptions& options) : state_(std::make_unique<St
   const int threads = std::max(1, options.http_threads);
   s.http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   s.http.set_payload_max_length(options.max_body_bytes);
+  // Answers go out at once (no Nagle delay waiting on the client's delayed
+  // ACK: +40 ms a request), and a client keeps its connection.
+  s.http.set_tcp_nodelay(true);
+  s.http.set_keep_alive_max_count(100000);
+  s.http.set_keep_alive_timeout(10);
   // The listening socket, kept to raise its backlog after bind (cpp-httplib
   // listens with a backlog of 5: 64 clients connecting at once would see
   // refused or retried connections, seconds of latency).

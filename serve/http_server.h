@@ -20,6 +20,7 @@ namespace tandem {
 struct ServeOptions {
   std::vector<std::string> models;     // -m NAME=PATH or PATH
   std::vector<std::string> languages;  // --lang NAME=SRC:TGT for models without recorded languages
+  std::string compute_type;            // "" = each model file's own
   std::string host = "127.0.0.1";
   int port = 5000;                     // 0: any free port (tests)
   SchedulerOptions scheduler;

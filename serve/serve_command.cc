@@ -25,6 +25,8 @@ int run_serve(int argc, char** argv) {
       ("lang", po::value<std::vector<std::string>>(),
        "NAME=SRC:TGT (or SRC:TGT=TAG,TGT=TAG for a multilingual model): the languages of a model "
        "whose file records none (its recipe had no languages:); repeatable")
+      ("compute-type", po::value<std::string>(&o.compute_type),
+       "float32, int8 or bfloat16 for every model (default: each file's own)")
       ("host", po::value<std::string>(&o.host)->default_value("127.0.0.1"), "address to listen on")
       ("port", po::value<int>(&o.port)->default_value(5000), "port (0: any free port, printed)")
       ("workers", po::value<int>()->default_value(0),

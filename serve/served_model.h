@@ -24,9 +24,10 @@ struct ServedModel {
 class ModelRegistry {
  public:
   // specs: "NAME=PATH" or "PATH" (named after the file); languages: per name,
-  // "en:de" for models whose file records none.
+  // "en:de" for models whose file records none; compute_type: float32, int8,
+  // bfloat16, or "" for each file's own.
   ModelRegistry(const std::vector<std::string>& specs, const std::vector<std::string>& languages,
-                const SchedulerOptions& options, ServerMetrics& metrics);
+                const std::string& compute_type, const SchedulerOptions& options, ServerMetrics& metrics);
   // The model of that name ("" = the first); null when none.
   ServedModel* find(const std::string& name);
   // The model translating source into target (and the tag asking for it); null when none.
