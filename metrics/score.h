@@ -12,6 +12,9 @@ struct MetricScore {
   std::string details;    // e.g. BLEU's n-gram precisions and brevity penalty
 };
 
+// "38.58": a score as logs and tables print it (two decimals).
+std::string format_score(double score);
+
 // sacreBLEU's signature version field: the behaviour these metrics reproduce.
 constexpr const char* kSacrebleuVersion = "2.6.0";
 

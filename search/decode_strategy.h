@@ -22,10 +22,10 @@ class DecodeStrategy {
   void set_concurrent_batches(int n) { options_.concurrent_batches = n; }
   const SearchOptions& options() const { return options_; }
 
-  // The n-best of each segment of `batch` (indices into `segments`), in batch
-  // order. Sampling streams are keyed by Segment::key, so sampled output does
-  // not depend on how segments were batched.
-  std::vector<std::vector<Hypothesis>> decode(const std::vector<Segment>& segments, const std::vector<int>& batch,
+  // The n-best of each segment of the batch, in batch order. Sampling streams
+  // are keyed by Segment::key, so sampled output does not depend on how
+  // segments were batched.
+  std::vector<std::vector<Hypothesis>> decode(const std::vector<const Segment*>& batch,
                                               SpeculativeStats* speculative) const;
 
  private:

@@ -40,7 +40,9 @@ void Translator::decode_window(const std::vector<Segment>& segments, Assembler& 
   for (size_t b = 0; b < batches.size(); ++b) {
     try {
       SpeculativeStats speculative;
-      auto result = strategy.decode(segments, batches[b], &speculative);
+      std::vector<const Segment*> batch;
+      for (int i : batches[b]) batch.push_back(&segments[i]);
+      auto result = strategy.decode(batch, &speculative);
 #pragma omp critical(tandem_translate_results)
       {
         speculative_stats_.add(speculative);

@@ -13,6 +13,7 @@ namespace {
 // Requests with equal keys may share a batch.
 std::string settings_key(const SearchOptions& o) {
   std::ostringstream k;
+  k << std::hexfloat;  // exact: 0.6 and 0.6000001 are other settings
   k << o.beam << '/' << o.nbest << '/' << o.length_penalty << '/' << o.max_len_a << '/' << o.max_len_b << '/'
     << o.min_len << '/' << o.no_repeat_ngram << '/' << static_cast<int>(o.sampling) << '/' << o.top_k << '/'
     << o.top_p << '/' << o.temperature << '/' << o.seed << '/' << o.record_attention;
@@ -216,22 +217,19 @@ void BatchScheduler::work() {
       std::unique_lock<std::mutex> lock(mutex_);
       if (!next_batch(lock, search, batch)) return;
     }
-    // Each item's segment lives in its job; the decode strategy reads them by index.
-    std::vector<Segment> segments;
-    std::vector<int> order;
-    int padded = 0, longest = 0;
+    std::vector<const Segment*> segments;  // each lives in its job, which the batch holds
+    int longest = 0;
     for (const auto& item : batch) {
-      segments.push_back(item.job->segments_[item.segment]);
-      order.push_back(static_cast<int>(order.size()));
-      longest = std::max(longest, static_cast<int>(segments.back().ids.size()));
+      segments.push_back(&item.job->segments_[item.segment]);
+      longest = std::max(longest, static_cast<int>(segments.back()->ids.size()));
     }
-    padded = longest * static_cast<int>(batch.size());
+    const int padded = longest * static_cast<int>(batch.size());
     search.concurrent_batches = options_.workers;
     const DecodeStrategy strategy(model_, search, {source_.pad_id(), target_.bos_id(), target_.eos_id()});
     std::vector<std::vector<Hypothesis>> results;
     std::string error;
     try {
-      results = strategy.decode(segments, order, nullptr);
+      results = strategy.decode(segments, nullptr);
     } catch (const std::exception& e) {
       results.assign(batch.size(), {});  // the inputs come back empty; their requests report the error
       error = e.what();

@@ -43,6 +43,15 @@ void ApiKeys::check(const std::string& key) {
   times.push_back(now);
 }
 
+void ApiKeys::check(const httplib::Request& req, const json& fields) {
+  if (!enabled()) return;
+  std::string key;
+  if (fields.contains("api_key") && fields["api_key"].is_string()) key = fields["api_key"].get<std::string>();
+  const std::string auth = req.get_header_value("Authorization");
+  if (key.empty() && auth.rfind("Bearer ", 0) == 0) key = auth.substr(7);
+  check(key);
+}
+
 ServerState::ServerState(const ServeOptions& o)
     : options(o), registry(o.models, o.languages, o.compute_type, o.scheduler, metrics) {
   if (!o.api_keys_file.empty()) keys.load(o.api_keys_file);

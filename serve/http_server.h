@@ -4,7 +4,8 @@
 //   LibreTranslate POST /translate; GET /languages, /frontend/settings
 // Limits: body size, texts per request, characters per text, queue length
 // (429 + Retry-After), a deadline per request (504, its queued work dropped);
-// optional API keys with a request rate per key (403 / 429). Errors are JSON
+// optional API keys with a request rate per key (403 / 429; every translate
+// and summarize route: an "api_key" field or "Authorization: Bearer"). Errors are JSON
 // {"error": "..."} naming the field at fault.
 #pragma once
 

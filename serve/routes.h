@@ -36,6 +36,8 @@ class ApiKeys {
   bool enabled() const { return !rate_.empty(); }
   // Throws HttpError 403 (unknown key) or 429 (over its rate).
   void check(const std::string& key);
+  // The request's key: the "api_key" field, else "Authorization: Bearer KEY".
+  void check(const httplib::Request& req, const json& fields);
 
  private:
   std::map<std::string, int> rate_;

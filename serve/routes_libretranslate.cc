@@ -46,7 +46,7 @@ void translate(ServerState& s, const httplib::Request& req, httplib::Response& r
   if (missing(fields, "q")) throw HttpError{400, "Invalid request: missing q parameter"};
   if (missing(fields, "source")) throw HttpError{400, "Invalid request: missing source parameter"};
   if (missing(fields, "target")) throw HttpError{400, "Invalid request: missing target parameter"};
-  s.keys.check(string_field(fields, "api_key"));
+  s.keys.check(req, fields);
   int alternatives = 0;
   if (fields.contains("alternatives")) {
     const json& a = fields["alternatives"];

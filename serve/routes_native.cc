@@ -121,6 +121,7 @@ void stream_events(ServerState& s, ServedModel& m, std::vector<std::string> text
 
 void translate(ServerState& s, const httplib::Request& req, httplib::Response& res) {
   const json body = json_body(req);
+  s.keys.check(req, body);
   ServedModel& m = model_of(s, body);
   if (!body.contains("text")) throw HttpError{400, "Invalid request: missing text"};
   std::vector<std::string> texts = texts_of(body["text"], "text", s.options);
@@ -140,6 +141,7 @@ void translate(ServerState& s, const httplib::Request& req, httplib::Response& r
 
 void summarize(ServerState& s, const httplib::Request& req, httplib::Response& res) {
   const json body = json_body(req);
+  s.keys.check(req, body);
   ServedModel& m = model_of(s, body);
   if (!body.contains("documents")) throw HttpError{400, "Invalid request: missing documents"};
   const std::vector<std::string> documents = texts_of(body["documents"], "documents", s.options);

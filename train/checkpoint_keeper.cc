@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "metrics/score.h"
 #include "train/averaging.h"
 
 namespace tandem {
@@ -21,12 +22,6 @@ bool better_metric(const KeptCheckpoint& a, const KeptCheckpoint& b) {
 }
 
 bool newer(const KeptCheckpoint& a, const KeptCheckpoint& b) { return a.update > b.update; }
-
-std::string two_decimals(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  return buf;
-}
 
 }  // namespace
 
@@ -104,15 +99,15 @@ std::string CheckpointKeeper::choose_final(Seq2Seq& model, const TrainState& sta
   results["valid_" + name + "_best_single"] = sign * best->metric;
   if (average_metric >= best->metric) {
     results["final_is_average"] = 1;
-    return "final model: " + average + ", valid " + name + " " + two_decimals(average_metric) +
-           " (best single checkpoint, update " + std::to_string(best->update) + ": " + two_decimals(best->metric) +
+    return "final model: " + average + ", valid " + name + " " + format_score(average_metric) +
+           " (best single checkpoint, update " + std::to_string(best->update) + ": " + format_score(best->metric) +
            ")";
   }
   average_into({best->path}, model);
   results["final_is_average"] = 0;
   results["final_update"] = static_cast<double>(best->update);
   return "final model: the checkpoint of update " + std::to_string(best->update) + ", valid " + name + " " +
-         two_decimals(best->metric) + ", better than the " + average + " (" + two_decimals(average_metric) + ")";
+         format_score(best->metric) + ", better than the " + average + " (" + format_score(average_metric) + ")";
 }
 
 }  // namespace tandem

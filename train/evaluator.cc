@@ -17,12 +17,6 @@
 namespace tandem {
 namespace {
 
-std::string two_decimals(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  return buf;
-}
-
 // Two untagged test pairs may share a target file name: number the repeats.
 std::vector<std::string> unique_labels(const DataSplit& split) {
   std::vector<std::string> labels;
@@ -117,8 +111,8 @@ void Evaluator::score_test(const Seq2Seq& model, const std::string& run_dir, std
     // One pair: "BLEU" and test_bleu; several: "BLEU de" and test_bleu_de.
     for (const auto& s : score_outputs(hyps, test.references, summarize)) {
       const std::string name = s.name + (per_part ? " " + labels[p] : "");
-      table += name + "\t" + two_decimals(s.score) + "\t" + s.signature + "\n";
-      say("test " + name + " = " + two_decimals(s.score) + "  " + s.signature);
+      table += name + "\t" + format_score(s.score) + "\t" + s.signature + "\n";
+      say("test " + name + " = " + format_score(s.score) + "  " + s.signature);
       results[result_key("test_" + s.name + (per_part ? "_" + labels[p] : ""))] = s.score;
     }
   }

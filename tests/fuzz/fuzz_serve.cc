@@ -73,9 +73,10 @@ Sandbox& sandbox() {
     o.scheduler.max_wait_ms = 1;
     o.scheduler.max_queue = 64;
     box->server = std::make_unique<tandem::HttpServer>(o);
-    std::promise<int> ready;
-    auto port = ready.get_future();
-    box->thread = std::thread([box, &ready] { box->server->run([&ready](int p) { ready.set_value(p); }); });
+    // Shared: the server thread may still be inside set_value when get() returns.
+    auto ready = std::make_shared<std::promise<int>>();
+    auto port = ready->get_future();
+    box->thread = std::thread([box, ready] { box->server->run([ready](int p) { ready->set_value(p); }); });
     box->port = port.get();
     return box;
   }();

@@ -240,6 +240,11 @@ try:
     check("API keys: 2 per minute, the third -> 429", codes == [200, 200, 429], codes)
     status, _, _ = request(s.url + "/translate", {**q, "api_key": "unlimited"})
     check("API keys: a key without a limit", status == 200)
+    status, _, _ = request(s.url + "/v1/translate", {"text": sentences[1]})
+    check("API keys guard the native API too: no key -> 403", status == 403)
+    status, _, body = request(s.url + "/v1/translate", {"text": sentences[1]}, headers={"Authorization": "Bearer unlimited"})
+    check("API keys: Authorization: Bearer on the native API", status == 200 and body["translations"][0]["text"] == cli[1],
+          (status, body))
 finally:
     s.stop()
 
