@@ -39,7 +39,9 @@ std::vector<std::string> split_list(const std::string& s) {
 
 int run_score(int argc, char** argv) {
   po::options_description options("options");
-  options.add_options()("reference,r", po::value<std::string>()->required(), "reference file, one segment per line")(
+  options.add_options()("reference,r", po::value<std::vector<std::string>>()->required(),
+                                                 "reference file, one segment per line; repeat for several references "
+                                                 "(-r A -r B: an empty line = no reference for that line)")(
       "input,i", po::value<std::string>()->default_value("-"), "hypothesis file (- = stdin)")(
       "metrics,m", po::value<std::string>()->default_value("bleu,chrf"),
       "comma-separated: bleu, chrf, chrf++, ter, rouge (ROUGE-1/2/L F1)")(
@@ -48,26 +50,34 @@ int run_score(int argc, char** argv) {
       "format,f", po::value<std::string>()->default_value("text"), "text or json");
   add_common_options(options);
   po::variables_map vm;
-  if (!parse_command_line(argc, argv, "tandem score -r REF [-i HYP] [--metrics bleu,chrf,ter]",
+  if (!parse_command_line(argc, argv, "tandem score -r REF [-r REF2 ...] [-i HYP] [--metrics bleu,chrf,ter]",
                           "Score hypotheses against references. BLEU, chrF and TER reproduce\n"
                           "sacreBLEU 2.x defaults (13a tokenization, exp smoothing; chrF2;\n"
-                          "case-insensitive tercom TER); ROUGE uses rouge_score's tokenization.",
+                          "case-insensitive tercom TER); ROUGE uses rouge_score's tokenization.\n"
+                          "Several references follow sacreBLEU's rules (BLEU: clipped by the\n"
+                          "largest count in any reference, closest reference length; chrF: the\n"
+                          "best reference per line; TER: fewest edits over the mean reference\n"
+                          "length); ROUGE is the mean of the per-reference F1, then each\n"
+                          "reference alone.",
                           options, {}, vm))
     return 0;
   apply_common_options(vm);
-  const std::string ref_path = vm["reference"].as<std::string>();
+  const auto ref_paths = vm["reference"].as<std::vector<std::string>>();
   const std::string hyp_path = vm["input"].as<std::string>();
-  const auto refs = read_lines(ref_path);
   const auto hyps = read_lines(hyp_path);
-  TANDEM_CHECK(refs.size() == hyps.size())
-      << "line counts differ: " << (hyp_path == "-" ? "<stdin>" : hyp_path) << " has "
-      << hyps.size() << " lines, " << ref_path << " has " << refs.size();
+  References refs;
+  for (const auto& ref_path : ref_paths) {
+    refs.streams.push_back(read_lines(ref_path));
+    TANDEM_CHECK(refs.streams.back().size() == hyps.size())
+        << "line counts differ: " << (hyp_path == "-" ? "<stdin>" : hyp_path) << " has "
+        << hyps.size() << " lines, " << ref_path << " has " << refs.streams.back().size();
+  }
   const std::string format = vm["format"].as<std::string>();
   TANDEM_CHECK(format == "text" || format == "json") << "--format: expected text or json, got \"" << format << "\"";
 
   if (vm["sentence"].as<bool>()) {
     for (size_t i = 0; i < hyps.size(); ++i) {
-      const MetricScore s = sentence_bleu(hyps[i], refs[i]);
+      const MetricScore s = sentence_bleu(hyps[i], refs.of_line(i));
       if (format == "json")
         std::printf("{\"line\": %zu, \"name\": \"BLEU\", \"score\": %.4f, \"signature\": \"%s\"}\n", i + 1, s.score, s.signature.c_str());
       else

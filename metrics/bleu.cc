@@ -1,6 +1,8 @@
 #include "metrics/bleu.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <map>
 
@@ -84,8 +86,8 @@ NgramCounts count_ngrams(const std::vector<std::string>& words) {
   return counts;
 }
 
-std::string signature(bool lowercase, bool effective_order) {
-  return std::string("nrefs:1|case:") + (lowercase ? "lc" : "mixed") +
+std::string signature(const std::string& nrefs, bool lowercase, bool effective_order) {
+  return nrefs + "|case:" + (lowercase ? "lc" : "mixed") +
          "|eff:" + (effective_order ? "yes" : "no") + "|tok:13a|smooth:exp|version:" +
          kSacrebleuVersion;
 }
@@ -121,14 +123,29 @@ void BleuStats::add(const BleuStats& o) {
 }
 
 BleuStats bleu_stats(const std::string& hyp, const std::string& ref, bool lowercase) {
+  return bleu_stats(hyp, std::vector<const std::string*>{&ref}, lowercase);
+}
+
+BleuStats bleu_stats(const std::string& hyp, const std::vector<const std::string*>& refs, bool lowercase) {
   auto words = [&](const std::string& s) {
     return split_whitespace(tokenize_13a(lowercase ? unicode_lower(s) : s));
   };
-  const auto h = words(hyp), r = words(ref);
+  const auto h = words(hyp);
   BleuStats st;
   st.hyp_len = static_cast<long long>(h.size());
-  st.ref_len = static_cast<long long>(r.size());
-  const NgramCounts ref_counts = count_ngrams(r);
+  NgramCounts ref_counts;
+  long long closest = -1;
+  for (const std::string* ref : refs) {
+    const auto r = words(*ref);
+    const long long len = static_cast<long long>(r.size());
+    const long long diff = std::llabs(len - st.hyp_len), best = std::llabs(closest - st.hyp_len);
+    if (closest < 0 || diff < best || (diff == best && len < closest)) closest = len;
+    for (const auto& [ngram, count] : count_ngrams(r)) {
+      int& kept = ref_counts[ngram];
+      kept = std::max(kept, count);
+    }
+  }
+  st.ref_len = std::max(closest, 0LL);
   for (const auto& [ngram, count] : count_ngrams(h)) {
     const size_t n = ngram.size() - 1;
     st.total[n] += count;
@@ -165,12 +182,17 @@ double bleu_from_stats(const BleuStats& s, bool effective_order) {
 
 MetricScore corpus_bleu(const std::vector<std::string>& hyps, const std::vector<std::string>& refs,
                         bool lowercase) {
+  return corpus_bleu(hyps, References::single(refs), lowercase);
+}
+
+MetricScore corpus_bleu(const std::vector<std::string>& hyps, const References& refs, bool lowercase) {
+  refs.check_lines(hyps.size());
   BleuStats total;
-  for (size_t i = 0; i < hyps.size(); ++i) total.add(bleu_stats(hyps[i], refs[i], lowercase));
+  for (size_t i = 0; i < hyps.size(); ++i) total.add(bleu_stats(hyps[i], refs.of_line(i), lowercase));
   MetricScore m;
   m.name = "BLEU";
   m.score = bleu_from_stats(total, false);
-  m.signature = signature(lowercase, false);
+  m.signature = signature(refs.nrefs_field(), lowercase, false);
   char buf[160];
   std::snprintf(buf, sizeof buf, "%lld/%lld/%lld/%lld matches, hyp_len %lld, ref_len %lld",
                 total.correct[0], total.correct[1], total.correct[2], total.correct[3],
@@ -180,10 +202,14 @@ MetricScore corpus_bleu(const std::vector<std::string>& hyps, const std::vector<
 }
 
 MetricScore sentence_bleu(const std::string& hyp, const std::string& ref) {
+  return sentence_bleu(hyp, std::vector<const std::string*>{&ref});
+}
+
+MetricScore sentence_bleu(const std::string& hyp, const std::vector<const std::string*>& refs) {
   MetricScore m;
   m.name = "BLEU";
-  m.score = bleu_from_stats(bleu_stats(hyp, ref, false), true);
-  m.signature = signature(false, true);
+  m.score = bleu_from_stats(bleu_stats(hyp, refs, false), true);
+  m.signature = signature("nrefs:" + std::to_string(refs.size()), false, true);
   return m;
 }
 

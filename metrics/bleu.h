@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "metrics/references.h"
 #include "metrics/score.h"
 
 namespace tandem {
@@ -22,10 +23,16 @@ struct BleuStats {
 };
 
 BleuStats bleu_stats(const std::string& hyp, const std::string& ref, bool lowercase);
+// Against several references (sacreBLEU's rules): each n-gram is clipped by its
+// largest count in any reference; the reference length is the one closest to
+// the hypothesis length (the shorter on a tie).
+BleuStats bleu_stats(const std::string& hyp, const std::vector<const std::string*>& refs, bool lowercase);
 double bleu_from_stats(const BleuStats& s, bool effective_order);
 
 MetricScore corpus_bleu(const std::vector<std::string>& hyps, const std::vector<std::string>& refs,
                         bool lowercase = false);
+MetricScore corpus_bleu(const std::vector<std::string>& hyps, const References& refs, bool lowercase = false);
 MetricScore sentence_bleu(const std::string& hyp, const std::string& ref);
+MetricScore sentence_bleu(const std::string& hyp, const std::vector<const std::string*>& refs);
 
 }  // namespace tandem

@@ -77,32 +77,52 @@ double f_score(const std::vector<long long>& stats, int order) {
   return 100 * (1 + factor) * avg_prec * avg_rec / (factor * avg_prec + avg_rec);
 }
 
+// (hypothesis n-grams, reference n-grams, matches) per order for one pair.
+std::vector<long long> line_stats(const std::vector<Counts>& h, const std::vector<Counts>& r, int order) {
+  std::vector<long long> stats(3 * order, 0);
+  for (int i = 0; i < order; ++i) {
+    long long hyp_count = 0, ref_count = 0, match = 0;
+    for (const auto& [g, c] : h[i]) {
+      hyp_count += c;
+      const auto it = r[i].find(g);
+      if (it != r[i].end()) match += std::min(c, it->second);
+    }
+    for (const auto& [g, c] : r[i]) ref_count += c;
+    stats[3 * i] = r[i].empty() ? 0 : hyp_count;  // no reference n-grams: hits don't count
+    stats[3 * i + 1] = ref_count;
+    stats[3 * i + 2] = match;
+  }
+  return stats;
+}
+
 }  // namespace
 
 MetricScore corpus_chrf(const std::vector<std::string>& hyps, const std::vector<std::string>& refs,
                         int word_order) {
+  return corpus_chrf(hyps, References::single(refs), word_order);
+}
+
+MetricScore corpus_chrf(const std::vector<std::string>& hyps, const References& refs, int word_order) {
+  refs.check_lines(hyps.size());
   const int order = kCharOrder + word_order;
   std::vector<long long> stats(3 * order, 0);
   for (size_t s = 0; s < hyps.size(); ++s) {
     const auto h = ngram_counts(to_code_points(hyps[s]), word_order);
-    const auto r = ngram_counts(to_code_points(refs[s]), word_order);
-    for (int i = 0; i < order; ++i) {
-      long long hyp_count = 0, ref_count = 0, match = 0;
-      for (const auto& [g, c] : h[i]) {
-        hyp_count += c;
-        const auto it = r[i].find(g);
-        if (it != r[i].end()) match += std::min(c, it->second);
-      }
-      for (const auto& [g, c] : r[i]) ref_count += c;
-      stats[3 * i] += r[i].empty() ? 0 : hyp_count;  // no reference n-grams: hits don't count
-      stats[3 * i + 1] += ref_count;
-      stats[3 * i + 2] += match;
+    // Several references: the statistics of the one with the best sentence
+    // F-score count (the first on a tie), as sacreBLEU does.
+    std::vector<long long> best;
+    double best_f = -1;
+    for (const std::string* ref : refs.of_line(s)) {
+      const auto line = line_stats(h, ngram_counts(to_code_points(*ref), word_order), order);
+      const double f = f_score(line, order);
+      if (f > best_f) best_f = f, best = line;
     }
+    for (int k = 0; k < 3 * order; ++k) stats[k] += best[k];
   }
   MetricScore m;
   m.name = word_order == 2 ? "chrF2++" : "chrF2" + std::string(word_order, '+');
   m.score = f_score(stats, order);
-  m.signature = "nrefs:1|case:mixed|eff:yes|nc:6|nw:" + std::to_string(word_order) +
+  m.signature = refs.nrefs_field() + "|case:mixed|eff:yes|nc:6|nw:" + std::to_string(word_order) +
                 "|space:no|version:" + kSacrebleuVersion;
   return m;
 }

@@ -7,11 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "metrics/references.h"
 #include "metrics/score.h"
 
 namespace tandem {
 
 MetricScore corpus_chrf(const std::vector<std::string>& hyps, const std::vector<std::string>& refs,
                         int word_order = 0);
+// Several references: per line, the reference with the best sentence chrF.
+MetricScore corpus_chrf(const std::vector<std::string>& hyps, const References& refs, int word_order = 0);
 
 }  // namespace tandem

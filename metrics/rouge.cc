@@ -101,18 +101,51 @@ double rouge_l_f1(const std::vector<std::string>& hyp, const std::vector<std::st
 
 std::vector<MetricScore> corpus_rouge(const std::vector<std::string>& hyps,
                                       const std::vector<std::string>& refs) {
+  return corpus_rouge(hyps, References::single(refs));
+}
+
+namespace {
+
+struct RougeSums {
   double r1 = 0, r2 = 0, rl = 0;
-  for (size_t i = 0; i < hyps.size(); ++i) {
-    const auto h = rouge_tokenize(hyps[i]), r = rouge_tokenize(refs[i]);
-    r1 += rouge_n_f1(h, r, 1);
-    r2 += rouge_n_f1(h, r, 2);
-    rl += rouge_l_f1(h, r);
+  long long lines = 0;
+  void add(const std::vector<std::string>& h, const std::vector<std::string>& r, double weight) {
+    r1 += weight * rouge_n_f1(h, r, 1);
+    r2 += weight * rouge_n_f1(h, r, 2);
+    rl += weight * rouge_l_f1(h, r);
   }
-  const double n = hyps.empty() ? 1.0 : static_cast<double>(hyps.size());
-  const std::string sig = "nrefs:1|case:lc|tok:rouge_score|stem:no|agg:mean|f1";
-  return {{"ROUGE-1", 100 * r1 / n, sig, ""},
-          {"ROUGE-2", 100 * r2 / n, sig, ""},
-          {"ROUGE-L", 100 * rl / n, sig, ""}};
+  std::vector<MetricScore> scores(const std::string& suffix, const std::string& sig) const {
+    const double n = lines > 0 ? static_cast<double>(lines) : 1.0;
+    return {{"ROUGE-1" + suffix, 100 * r1 / n, sig, ""},
+            {"ROUGE-2" + suffix, 100 * r2 / n, sig, ""},
+            {"ROUGE-L" + suffix, 100 * rl / n, sig, ""}};
+  }
+};
+
+}  // namespace
+
+std::vector<MetricScore> corpus_rouge(const std::vector<std::string>& hyps, const References& refs) {
+  refs.check_lines(hyps.size());
+  const size_t streams = refs.streams.size();
+  RougeSums mean;
+  std::vector<RougeSums> per_ref(streams);
+  for (size_t i = 0; i < hyps.size(); ++i) {
+    const auto h = rouge_tokenize(hyps[i]);
+    const auto line_refs = refs.of_line(i);
+    for (const std::string* ref : line_refs)
+      mean.add(h, rouge_tokenize(*ref), 1.0 / static_cast<double>(line_refs.size()));
+    ++mean.lines;
+    for (size_t k = 0; streams > 1 && k < streams; ++k) {
+      if (refs.streams[k][i].empty()) continue;  // this line has no reference k
+      per_ref[k].add(h, rouge_tokenize(refs.streams[k][i]), 1.0);
+      ++per_ref[k].lines;
+    }
+  }
+  const std::string tail = "|case:lc|tok:rouge_score|stem:no|agg:mean|f1";
+  auto out = mean.scores("", refs.nrefs_field() + tail + (streams > 1 ? "|refs:mean-f1" : ""));
+  for (size_t k = 0; streams > 1 && k < streams; ++k)
+    for (auto& s : per_ref[k].scores(" ref" + std::to_string(k + 1), "nrefs:1" + tail)) out.push_back(s);
+  return out;
 }
 
 }  // namespace tandem

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "metrics/references.h"
 #include "metrics/score.h"
 
 namespace tandem {
@@ -27,5 +28,10 @@ double rouge_l_f1(const std::vector<std::string>& hyp, const std::vector<std::st
 // ROUGE-1, ROUGE-2, ROUGE-L, in that order.
 std::vector<MetricScore> corpus_rouge(const std::vector<std::string>& hyps,
                                       const std::vector<std::string>& refs);
+// Several references: per line the mean of the F1 against each of its
+// references (not the best one, not pooled counts), then the mean over lines;
+// followed by ROUGE-1/2/L against each reference alone ("ROUGE-1 ref2", over
+// the lines that have reference 2).
+std::vector<MetricScore> corpus_rouge(const std::vector<std::string>& hyps, const References& refs);
 
 }  // namespace tandem

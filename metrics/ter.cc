@@ -204,17 +204,30 @@ std::pair<int, int> translation_edits(const Words& hyp, const Words& ref) {
 }
 
 MetricScore corpus_ter(const std::vector<std::string>& hyps, const std::vector<std::string>& refs) {
-  long long edits = 0, ref_words = 0;
+  return corpus_ter(hyps, References::single(refs));
+}
+
+MetricScore corpus_ter(const std::vector<std::string>& hyps, const References& refs) {
+  refs.check_lines(hyps.size());
+  double edits = 0, ref_words = 0;
   for (size_t i = 0; i < hyps.size(); ++i) {
-    const auto [e, n] = translation_edits(split_whitespace(unicode_lower(hyps[i])),
-                                          split_whitespace(unicode_lower(refs[i])));
-    edits += e;
-    ref_words += n;
+    // sacreBLEU: the fewest edits over the references, over their mean length.
+    const auto hyp = split_whitespace(unicode_lower(hyps[i]));
+    const auto line_refs = refs.of_line(i);
+    int best = -1;
+    double lengths = 0;
+    for (const std::string* ref : line_refs) {
+      const auto [e, n] = translation_edits(hyp, split_whitespace(unicode_lower(*ref)));
+      if (best < 0 || e < best) best = e;
+      lengths += n;
+    }
+    edits += best;
+    ref_words += lengths / static_cast<double>(line_refs.size());
   }
   MetricScore m;
   m.name = "TER";
   m.score = ref_words > 0 ? 100.0 * edits / ref_words : (edits > 0 ? 100.0 : 0.0);
-  m.signature = std::string("nrefs:1|case:lc|tok:tercom|norm:no|punct:yes|asian:no|version:") +
+  m.signature = refs.nrefs_field() + "|case:lc|tok:tercom|norm:no|punct:yes|asian:no|version:" +
                 kSacrebleuVersion;
   return m;
 }

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "metrics/references.h"
 #include "metrics/score.h"
 
 namespace tandem {
@@ -18,5 +19,8 @@ std::pair<int, int> translation_edits(const std::vector<std::string>& hyp,
                                       const std::vector<std::string>& ref);
 
 MetricScore corpus_ter(const std::vector<std::string>& hyps, const std::vector<std::string>& refs);
+// Several references: per line the fewest edits over the references, divided
+// by their mean length (sacreBLEU's rule).
+MetricScore corpus_ter(const std::vector<std::string>& hyps, const References& refs);
 
 }  // namespace tandem

@@ -122,6 +122,15 @@ printf 'a a b\n' >"$tmp/ter_hyp.txt"; printf 'a b c\n' >"$tmp/ter_ref.txt"
   && "$tandem" score -r "$tmp/ter_ref.txt" -i "$tmp/ter_hyp.txt" -m ter >"$tmp/ter2.txt" 2>&1 \
   && grep -q 'TER = 66.67' "$tmp/ter2.txt" && pass "score: TER of reversed lines and a shift at the end" \
   || fail "score ter: $(cat "$tmp/ter.txt" "$tmp/ter2.txt")"
+# Two references (sacreBLEU README's example): 48.53 BLEU, 59.73 chrF2.
+printf '%s\n' "The dog bit the man." "It wasn't surprising." "The man had just bitten him." >"$tmp/mr_hyp.txt"
+printf '%s\n' "The dog bit the man." "It was not unexpected." "The man bit him first." >"$tmp/mr_ref1.txt"
+printf '%s\n' "The dog had bit the man." "No one was surprised." "The man had bitten the dog." >"$tmp/mr_ref2.txt"
+"$tandem" score -r "$tmp/mr_ref1.txt" -r "$tmp/mr_ref2.txt" -i "$tmp/mr_hyp.txt" >"$tmp/mr.txt" 2>&1
+grep -q '^BLEU = 48.53  nrefs:2|' "$tmp/mr.txt" && grep -q '^chrF2 = 59.73  nrefs:2|' "$tmp/mr.txt" \
+  && pass "score: two references (sacreBLEU's README example)" || fail "score -r -r: $(cat "$tmp/mr.txt")"
+expect_error "score: second reference line count" "ref.txt has 2" \
+  "$tandem" score -r "$tmp/mr_ref1.txt" -r "$tmp/ref.txt" -i "$tmp/mr_hyp.txt"
 expect_error "score: unknown metric" "unknown metric \"blue\"" "$tandem" score -r "$tmp/ref.txt" -i "$tmp/ref.txt" -m blue
 
 # --- model variants (issue #6) ---
