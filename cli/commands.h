@@ -10,6 +10,7 @@ int run_init(int argc, char** argv);
 int run_translate(int argc, char** argv);
 int run_vocab(int argc, char** argv);
 int run_score(int argc, char** argv);
+int run_score_pairs(int argc, char** argv);
 int run_summarize(int argc, char** argv);
 int run_train(int argc, char** argv);
 int run_average(int argc, char** argv);

@@ -20,4 +20,12 @@ LoadedModel load_for_decoding(const std::string& path) {
   return m;
 }
 
+void check_tag(const std::string& tag, const Tokenizer& source) {
+  if (source.piece_id(tag) >= 0) return;
+  std::string known;
+  for (const auto& t : source.language_tags()) known += (known.empty() ? "" : " ") + t;
+  TANDEM_FAIL() << "--tag " << tag << ": not a piece of the model's vocabulary (its tags: "
+                << (known.empty() ? "none" : known) << ")";
+}
+
 }  // namespace tandem::cli

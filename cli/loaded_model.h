@@ -24,4 +24,9 @@ const std::string& target_vocab_bytes(const ModelFileMeta& meta);
 // Fails with one line naming the file when it lacks a vocabulary.
 LoadedModel load_for_decoding(const std::string& path);
 
+// --tag: a multilingual model reads the target language from a tag before the
+// source (its recipe's data tag). Fails, listing the model's tags, when the
+// vocabulary lacks it.
+void check_tag(const std::string& tag, const Tokenizer& source);
+
 }  // namespace tandem::cli

@@ -24,6 +24,7 @@ const Command kCommands[] = {
     {"translate", tandem::cli::run_translate, "translate text, one sentence per line"},
     {"summarize", tandem::cli::run_summarize, "summarize documents, one per line (any length)"},
     {"score", tandem::cli::run_score, "BLEU, chrF, TER (sacreBLEU-compatible) and ROUGE of a file"},
+    {"score-pairs", tandem::cli::run_score_pairs, "the model's log-probability of given translations"},
     {"vocab", tandem::cli::run_vocab, "train a SentencePiece vocabulary on text"},
     {"average", tandem::cli::run_average, "average the parameters of checkpoints or model files"},
     {"export", tandem::cli::run_export, "write a model for decoding: no training state, optionally int8"},

@@ -55,16 +55,6 @@ void write_attention(const std::string& path,
   });
 }
 
-// --tag: a multilingual model reads the target language from a tag before the
-// source (the recipe's data tag); empty lines stay empty.
-void check_tag(const std::string& tag, const Tokenizer& source) {
-  if (source.piece_id(tag) >= 0) return;
-  std::string known;
-  for (const auto& t : source.language_tags()) known += (known.empty() ? "" : " ") + t;
-  TANDEM_FAIL() << "--tag " << tag << ": not a piece of the model's vocabulary (its tags: "
-                << (known.empty() ? "none" : known) << ")";
-}
-
 // The input lines with a target-language tag before each non-blank one.
 class TaggedSource : public InputSource {
  public:

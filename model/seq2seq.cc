@@ -78,7 +78,10 @@ void Seq2Seq::forward(const Batch& batch, Matrix& logits, Saved* saved, Rng* rng
   Saved& c = saved ? *saved : local;
   forward_hidden(batch, c, saved != nullptr, rng);
   logits.resize(c.hidden.rows(), out_table_->value.rows());
-  gemm(c.hidden, Trans::No, out_table_->value, Trans::Yes, logits);
+  // Inference (scoring given pairs) projects as decoding does, in the
+  // compute type; training always multiplies the float weights.
+  if (!saved && out_table_->packed) out_table_->packed->multiply(c.hidden, logits);
+  else gemm(c.hidden, Trans::No, out_table_->value, Trans::Yes, logits);
 }
 
 void Seq2Seq::backward(const Batch& batch, const Matrix& dlogits, Saved& c) {

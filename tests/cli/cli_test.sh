@@ -54,6 +54,31 @@ printf 'the dog runs\n\nthe green grass\n' >"$tmp/in.txt"
 "$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/in.txt" --beam 3 --nbest 2 >"$tmp/nbest.txt" 2>/dev/null
 grep -c ' ||| ' "$tmp/nbest.txt" | grep -qx 5 && head -1 "$tmp/nbest.txt" | grep -q '^0 ||| .* ||| -\?[0-9]' \
   && pass "n-best format" || fail "n-best: $(cat "$tmp/nbest.txt")"
+# score-pairs (that scoring a beam's tokens gives the beam's scores is
+# search_test's PairScorer: a random model's output text need not re-encode
+# to the same pieces). Here: the numbers as the command prints them.
+grep -v '^$' "$tmp/in.txt" >"$tmp/in_nonempty.txt"
+"$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/in_nonempty.txt" --beam 3 --nbest 2 --max-len-a 0 --max-len-b 6 >"$tmp/nb2.txt" 2>/dev/null
+awk -F' [|][|][|] ' 'NR==FNR {src[FNR-1]=$0; next} {print src[$1] > "'"$tmp"'/sp_src.txt"; print $2 > "'"$tmp"'/sp_tgt.txt"}' \
+  "$tmp/in_nonempty.txt" "$tmp/nb2.txt"
+"$tandem" score-pairs -m "$tmp/tiny.h5" -s "$tmp/sp_src.txt" -t "$tmp/sp_tgt.txt" >"$tmp/sp.txt" 2>"$tmp/err"
+"$tandem" score-pairs -m "$tmp/tiny.h5" -s "$tmp/sp_src.txt" -t "$tmp/sp_tgt.txt" --batch-tokens 1 --window 1 >"$tmp/sp1.txt" 2>&1
+[ "$(wc -l <"$tmp/sp.txt")" -eq 4 ] && paste "$tmp/sp.txt" "$tmp/sp1.txt" \
+  | awk '{d = $1 - $2; if (d < 0) d = -d; if (d > 1e-4 || $1 >= 0) bad = 1} END {exit bad || NR != 4}' \
+  && pass "score-pairs: one negative log-probability per pair, the same pair by pair" \
+  || fail "score-pairs: $(cat "$tmp/sp.txt" "$tmp/sp1.txt" "$tmp/err")"
+"$tandem" score-pairs -m "$tmp/tiny.h5" -s "$tmp/sp_src.txt" -t "$tmp/sp_tgt.txt" --normalize --length-penalty 1 --per-token >"$tmp/spn.txt" 2>/dev/null
+awk -F' [|][|][|] ' '{n = split($2, t, " "); s = 0; for (i = 1; i <= n; ++i) s += t[i]; d = s / ((5 + n) / 6) - $1; if (d < 0) d = -d; if (d > 1e-3) bad = 1} END {exit bad || NR != 4}' "$tmp/spn.txt" \
+  && pass "score-pairs --normalize is the sum over ((5+len)/6)^alpha" || fail "score-pairs --normalize: $(cat "$tmp/spn.txt")"
+"$tandem" score-pairs -m "$tmp/tiny.h5" -s "$tmp/sp_src.txt" -t "$tmp/sp_tgt.txt" --per-token >"$tmp/spt.txt" 2>/dev/null
+awk -F' [|][|][|] ' '{n = split($2, t, " "); s = 0; for (i = 1; i <= n; ++i) s += t[i]; d = s - $1; if (d < 0) d = -d; if (d > 1e-3 || n < 2) bad = 1} END {exit bad || NR != 4}' "$tmp/spt.txt" \
+  && pass "score-pairs --per-token adds up to the total" || fail "score-pairs --per-token: $(cat "$tmp/spt.txt")"
+expect_error "score-pairs: line counts" "in.txt ends at line 3, .*sp_src.txt goes on" \
+  "$tandem" score-pairs -m "$tmp/tiny.h5" -s "$tmp/sp_src.txt" -t "$tmp/in.txt"
+expect_error "score-pairs: both stdin" "cannot both be stdin" "$tandem" score-pairs -m "$tmp/tiny.h5" -s - -t -
+expect_error "score-pairs: missing target" "nope.txt" "$tandem" score-pairs -m "$tmp/tiny.h5" -s "$tmp/in.txt" -t "$tmp/nope.txt"
+expect_error "score-pairs: output over an input" "" \
+  "$tandem" score-pairs -m "$tmp/tiny.h5" -s "$tmp/sp_src.txt" -t "$tmp/sp_tgt.txt" -o "$tmp/sp_tgt.txt"
 head -n 120 "$tmp/text.txt" >"$tmp/many.txt"
 "$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/many.txt" --batch-tokens 96 --threads 2 --workers 1 >"$tmp/w1.txt" 2>/dev/null
 "$tandem" translate -m "$tmp/tiny.h5" -i "$tmp/many.txt" --batch-tokens 96 --threads 2 --workers 2 >"$tmp/w2.txt" 2>/dev/null
