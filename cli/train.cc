@@ -1,4 +1,6 @@
 // cli/train.cc: `tandem train RECIPE.yaml [--set key=value] [--resume | --overwrite] [--dry-run]`.
+#include <atomic>
+#include <csignal>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -7,6 +9,20 @@
 #include "train/stages.h"
 
 namespace tandem::cli {
+namespace {
+
+// The first Ctrl-C (SIGINT) or SIGTERM asks the trainer to stop after the
+// update in progress, writing the resume checkpoint; a second one kills.
+std::atomic<bool> stop_requested{false};
+
+extern "C" void request_stop(int sig) {
+  if (stop_requested.exchange(true)) {
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+  }
+}
+
+}  // namespace
 
 int run_train(int argc, char** argv) {
   po::options_description options("options");
@@ -44,7 +60,17 @@ int run_train(int argc, char** argv) {
   TANDEM_CHECK(!(o.resume && o.overwrite)) << "--resume and --overwrite: choose one (continue the run, or replace it)";
   o.dry_run = vm["dry-run"].as<bool>();
   o.profile = vm["profile"].as<bool>();
-  train_recipe_file(vm["recipe"].as<std::string>(), overrides, o);
+  if (!o.dry_run) {
+    std::signal(SIGINT, request_stop);
+    std::signal(SIGTERM, request_stop);
+    o.on_update = [](const TrainProgress&) { return !stop_requested.load(); };
+  }
+  try {
+    train_recipe_file(vm["recipe"].as<std::string>(), overrides, o);
+  } catch (const TrainingInterrupted& e) {
+    std::cerr << "tandem train: " << e.what() << "\n";
+    return 130;
+  }
   return 0;
 }
 

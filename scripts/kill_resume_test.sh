@@ -98,6 +98,23 @@ for k in $(seq 1 "$kills"); do
   saved=${saved:-0}
   lost=$((reached - saved)); [ "$lost" -gt "$max_lost" ] && max_lost=$lost
 done
+# Ctrl-C: the run stops after the update in progress, writes its resume
+# checkpoint at that very update, and exits 130.
+interrupted=0
+if [ -e "$run/checkpoints/last.h5" ]; then
+  (train "$run" --resume) >"$work/int.log" 2>&1 &
+  pid=$!
+  sleep "$(awk -v t="$ref_seconds" 'BEGIN { printf "%.2f", 1 + t / 20 }')"
+  if kill -INT "$pid" 2>/dev/null; then
+    wait "$pid"; rc=$?
+    at=$(grep -o 'interrupted at update [0-9]*' "$work/int.log" | head -1 | grep -o '[0-9]*')
+    saved=$("$tandem" info "$run/checkpoints/last.h5" 2>/dev/null | grep -o 'checkpoint at update [0-9]*' | grep -o '[0-9]*' | head -1)
+    if [ "$rc" -eq 130 ] && [ -n "$at" ] && [ "$at" = "$saved" ]; then interrupted=1
+      echo "Ctrl-C: exit 130, checkpoint written at update $at (nothing lost)"
+    elif grep -q "wrote .*model.h5" "$work/int.log"; then echo "Ctrl-C: the run had finished first"
+    else echo "FAIL: Ctrl-C: rc $rc, log says update '$at', checkpoint at '$saved'"; tail -3 "$work/int.log"; failures=$((failures + 1)); fi
+  else wait "$pid"; fi
+fi
 # Finish the interrupted run.
 [ -e "$run/checkpoints/last.h5" ] && final_args=(--resume) || final_args=(--overwrite)
 (train "$run" "${final_args[@]}") >"$work/final.log" 2>&1 || { echo "FAIL: the final resume failed"; tail -3 "$work/final.log"; failures=$((failures + 1)); }

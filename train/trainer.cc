@@ -68,6 +68,9 @@ class Trainer {
   struct UpdateSums {
     double loss = 0, nll = 0;  // over the whole group, every rank
   };
+  // options_.on_update said stop: write the resume checkpoint, then throw.
+  void stop_on_request();
+  double last_loss_ = 0;
 
   void setup();
   void claim_folder_and_vocabulary(const Say& say);
@@ -317,6 +320,7 @@ bool Trainer::train_one_update() {
   state_.elapsed += seconds;
   dist::broadcast(state_.elapsed);  // max_time stops every rank at the same update
   log_update(sums, group.tokens, gnorm, lr, seconds);
+  last_loss_ = group.tokens > 0 ? sums.loss / static_cast<double>(group.tokens) : 0.0;
   check_limits();
   return true;
 }
@@ -397,6 +401,15 @@ void Trainer::validate_and_checkpoint() {
   last_validated_ = state_.update;
 }
 
+void Trainer::stop_on_request() {
+  if (dist::is_root()) keeper_.write_last(*model_, meta_, state_, optimizer_tensors());
+  dist::barrier();
+  log_->message("training interrupted at update " + std::to_string(state_.update) + "; " + keeper_.last_path() +
+                " written: continue with --resume");
+  throw TrainingInterrupted("training interrupted at update " + std::to_string(state_.update) +
+                            "; continue with --resume (" + keeper_.last_path() + ")");
+}
+
 std::map<std::string, double> Trainer::finish() {
   std::map<std::string, double> results;
   log_->message(keeper_.choose_final(*model_, state_, [this] { return evaluator_->metric_of(validate()); }, results));
@@ -447,6 +460,11 @@ std::map<std::string, double> Trainer::run() {
     profile::enable(false);
     if (!trained) break;
     ++updates_here;
+    if (options_.on_update) {
+      bool stop_now = !options_.on_update({state_.update, state_.epoch + 1, last_loss_, state_.tgt_tokens, state_.elapsed});
+      dist::broadcast(stop_now);  // rank 0 decides, so every rank stops at the same update
+      if (stop_now) stop_on_request();
+    }
     if (state_.update > 0 && state_.update % t_.valid_every == 0 && last_validated_ != state_.update) {
       validate_and_checkpoint();
       dist::broadcast(stop_);  // early stopping is decided on rank 0
