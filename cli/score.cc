@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "io/text_input.h"
 #include "metrics/bleu.h"
+#include "metrics/corpus_scores.h"
 #include "metrics/chrf.h"
 #include "metrics/rouge.h"
 #include "metrics/ter.h"
@@ -87,15 +88,11 @@ int run_score(int argc, char** argv) {
   }
 
   std::vector<MetricScore> scores;
-  for (const auto& name : split_list(vm["metrics"].as<std::string>())) {
-    if (name == "bleu") scores.push_back(corpus_bleu(hyps, refs, vm["lowercase"].as<bool>()));
-    else if (name == "chrf") scores.push_back(corpus_chrf(hyps, refs, 0));
-    else if (name == "chrf++") scores.push_back(corpus_chrf(hyps, refs, 2));
-    else if (name == "ter") scores.push_back(corpus_ter(hyps, refs));
-    else if (name == "rouge") for (auto& s : corpus_rouge(hyps, refs)) scores.push_back(s);
-    else TANDEM_FAIL() << "--metrics: unknown metric \"" << name << "\" (bleu, chrf, chrf++, ter, rouge)";
+  try {
+    scores = corpus_scores(hyps, refs, split_list(vm["metrics"].as<std::string>()), vm["lowercase"].as<bool>());
+  } catch (const Error& e) {
+    TANDEM_FAIL() << "--metrics: " << e.what();
   }
-  TANDEM_CHECK(!scores.empty()) << "--metrics: no metric given";
   if (format == "json") {
     const bool list = scores.size() > 1;
     if (list) std::printf("[\n");
@@ -108,9 +105,7 @@ int run_score(int argc, char** argv) {
     }
     if (list) std::printf("]\n");
   } else {
-    for (const auto& s : scores)
-      std::printf("%s = %.2f  %s%s%s\n", s.name.c_str(), s.score, s.signature.c_str(),
-                  s.details.empty() ? "" : "  (", (s.details.empty() ? "" : s.details + ")").c_str());
+    for (const auto& s : scores) std::printf("%s\n", format_metric_line(s).c_str());
   }
   return 0;
 }

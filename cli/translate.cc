@@ -14,6 +14,7 @@
 #include "cli/decode_options.h"
 #include "cli/loaded_model.h"
 #include "cli/output_file.h"
+#include "cli/translation_io.h"
 #include "cli/progress.h"
 #include "core/error.h"
 #include "core/threads.h"
@@ -54,22 +55,6 @@ void write_attention(const std::string& path,
     }
   });
 }
-
-// The input lines with a target-language tag before each non-blank one.
-class TaggedSource : public InputSource {
- public:
-  TaggedSource(InputSource& lines, std::string tag) : lines_(lines), tag_(std::move(tag)) {}
-  bool next(std::string& text) override {
-    if (!lines_.next(text)) return false;
-    if (!tag_.empty() && text.find_first_not_of(" \t\r") != std::string::npos) text = tag_ + " " + text;
-    return true;
-  }
-  bool ready(int wait_ms) override { return lines_.ready(wait_ms); }
-
- private:
-  InputSource& lines_;
-  std::string tag_;
-};
 
 // Lines of a regular file, counted for the progress line's ETA; -1 for
 // stdin or a pipe (counting would consume it).
@@ -177,17 +162,7 @@ int run_translate(int argc, char** argv) {
         input,
         [&](int64_t i, std::vector<TextHypothesis>&& result) {
           ++done;
-          if (!nbest) {
-            out << result[0].text;
-            if (alignment) out << " ||| " << result[0].alignment;
-            out << "\n";
-          } else {
-            for (const auto& h : result) {
-              out << i << " ||| " << h.text << " ||| " << h.score;
-              if (alignment) out << " ||| " << h.alignment;
-              out << "\n";
-            }
-          }
+          write_translation(out, i, result, nbest, alignment);
           if (!attention_path.empty()) kept.push_back(std::move(result));
         },
         stream,

@@ -15,6 +15,9 @@ struct MetricScore {
 // "38.58": a score as logs and tables print it (two decimals).
 std::string format_score(double score);
 
+// "BLEU = 38.58  nrefs:1|...  (details)": the line `tandem score` prints.
+std::string format_metric_line(const MetricScore& score);
+
 // sacreBLEU's signature version field: the behaviour these metrics reproduce.
 constexpr const char* kSacrebleuVersion = "2.6.0";
 
