@@ -9,7 +9,7 @@
 #   TANDEM_SANITIZE=0  skip the sanitizer build (a quick local run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TANDEM_EXTRA_PACKAGES="python3-h5py curl chromium" bash scripts/setup.sh
+TANDEM_EXTRA_PACKAGES="python3-h5py python3-pytest curl chromium" bash scripts/setup.sh
 start=$(date +%s)
 (cd build && ctest --output-on-failure -j2)
 echo "release suite: $(( $(date +%s) - start )) s"
@@ -17,7 +17,7 @@ echo "release suite: $(( $(date +%s) - start )) s"
 if [ "${TANDEM_SANITIZE:-1}" != "0" ]; then
   start=$(date +%s)
   cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
-        -DTANDEM_SANITIZE=ON -DTANDEM_NATIVE="${TANDEM_NATIVE:-ON}" >/dev/null
+        -DTANDEM_SANITIZE=ON -DTANDEM_PYTHON=OFF -DTANDEM_NATIVE="${TANDEM_NATIVE:-ON}" >/dev/null
   cmake --build build-sanitize -j2 >/dev/null
   echo "sanitizer build: $(( $(date +%s) - start )) s"
   start=$(date +%s)

@@ -3,6 +3,10 @@
 # the missing ones; `apt-get update` runs only if something is missing), then
 # configure and build into build/ with -j2 (all targets, or the ones named).
 # Safe to run again: it only does what is left.
+# scripts/setup.sh install [PREFIX]: the same, then `cmake --install` into
+# PREFIX (default /usr/local): bin/tandem, libtandem.so with include/tandem/,
+# find_package and pkg-config files, and the Python package where Debian's
+# /usr/bin/python3 finds local ones (PREFIX/lib/python3.X/dist-packages).
 #   TANDEM_NATIVE=OFF  build without -march=native (portable binary)
 #   TANDEM_EXTRA_PACKAGES="..."  more packages to ensure (the test script adds some)
 set -euo pipefail
@@ -10,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 packages=(g++ make cmake pkg-config libeigen3-dev libsentencepiece-dev libyaml-cpp-dev
           libhdf5-dev libboost-program-options-dev libgtest-dev libdnnl-dev libopenmpi-dev openmpi-bin
-          libcpp-httplib-dev nlohmann-json3-dev
+          libcpp-httplib-dev nlohmann-json3-dev python3-dev python3-numpy python3-pybind11 pybind11-dev
           ${TANDEM_EXTRA_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
@@ -25,7 +29,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTANDEM_NATIVE="${TANDEM_NATIVE:-ON}" >/dev/null
-if [ $# -gt 0 ]; then
+if [ "${1:-}" = "install" ]; then
+  prefix=${2:-/usr/local}
+  cmake --build build -j2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && [ ! -w "$prefix" ] && sudo="sudo"
+  $sudo cmake --install build --prefix "$prefix"
+  echo "setup: installed into $prefix (try: /usr/bin/python3 -c 'import tandem; help(tandem.Translator)')" >&2
+elif [ $# -gt 0 ]; then
   for target in "$@"; do cmake --build build -j2 --target "$target"; done
 else
   cmake --build build -j2
