@@ -1,6 +1,7 @@
 #include "tandem/trainer.h"
 
 #include "api/guard.h"
+#include "core/allocator.h"
 #include "train/stages.h"
 
 namespace tandem::api {
@@ -11,6 +12,9 @@ std::map<std::string, double> train(const std::string& recipe_path, const TrainO
     TANDEM_CHECK(!(options.resume && options.overwrite))
         << "resume and overwrite: choose one (continue the run, or replace it)";
     use_threads(options.threads);
+    // Training reallocates the same large buffers every update: keep freed
+    // memory in the process (2x faster updates; tandem train does the same).
+    keep_freed_memory_for_reuse();
     RecipeOverrides overrides;
     overrides.set = options.overrides;
     if (!options.data_root.empty()) overrides.data_root = options.data_root;

@@ -76,6 +76,7 @@ DecodeConfig Translator::Impl::decode_config(const DecodeOptions& o) const {
   if (o.max_len_a >= 0) s.max_len_a = o.max_len_a;
   if (o.max_len_b >= 0) s.max_len_b = o.max_len_b;
   if (o.batch_tokens > 0) c.batch_tokens = o.batch_tokens;
+  if (o.batch_size > 0) c.batch_sentences = o.batch_size;
   s.record_attention = o.return_attention;
   TANDEM_CHECK(s.beam >= 1 && s.beam <= kMaxBeam) << "beam must be between 1 and " << kMaxBeam << ", got " << s.beam;
   TANDEM_CHECK(s.nbest >= 1 && s.nbest <= s.beam)

@@ -8,6 +8,7 @@
 #include <pybind11/stl.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/allocator.h"
 #include "tandem/tandem.h"
 
 namespace py = pybind11;
@@ -52,7 +53,7 @@ py::array_t<float> attention_array(const Hypothesis& h) {
 }
 
 DecodeOptions decode_options(int beam, int nbest, float length_penalty, float max_len_a, int max_len_b,
-                             int batch_tokens, const std::string& tag, bool return_attention) {
+                             int batch_tokens, const std::string& tag, bool return_attention, int batch_size = 0) {
   DecodeOptions o;
   o.beam = beam;
   o.nbest = nbest;
@@ -62,6 +63,7 @@ DecodeOptions decode_options(int beam, int nbest, float length_penalty, float ma
   o.batch_tokens = batch_tokens;
   o.tag = tag;
   o.return_attention = return_attention;
+  o.batch_size = batch_size;
   return o;
 }
 
@@ -69,6 +71,11 @@ DecodeOptions decode_options(int beam, int nbest, float length_penalty, float ma
 
 PYBIND11_MODULE(_tandem, m) {
   m.doc() = "tandem's C++ core (use the `tandem` package)";
+  // As the `tandem` command does at start-up (core/allocator.h): decoding and
+  // training free and reallocate the same large buffers at every step, and
+  // glibc would otherwise hand them back to the kernel each time. A process
+  // setting: importing tandem applies it to the whole interpreter.
+  tandem::keep_freed_memory_for_reuse();
   py::register_exception<Interrupted>(m, "Interrupted", PyExc_KeyboardInterrupt);
   py::register_exception_translator([](std::exception_ptr p) {
     try {
@@ -107,9 +114,10 @@ PYBIND11_MODULE(_tandem, m) {
            py::arg("path"), py::arg("compute_type"), py::arg("threads"), py::arg("workers"))
       .def("translate_batch",
            [](const Translator& t, const std::vector<std::string>& sources, int beam, int nbest, float length_penalty,
-              float max_len_a, int max_len_b, int batch_tokens, const std::string& tag, bool return_attention) {
+              float max_len_a, int max_len_b, int batch_tokens, const std::string& tag, bool return_attention,
+              int batch_size) {
              const auto o = decode_options(beam, nbest, length_penalty, max_len_a, max_len_b, batch_tokens, tag,
-                                           return_attention);
+                                           return_attention, batch_size);
              py::gil_scoped_release release;
              return t.translate_batch(sources, o);
            })

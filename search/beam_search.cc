@@ -39,25 +39,6 @@ struct Candidate {
   int token;
 };
 
-// The best `count` tokens of one row by log-probability, unordered.
-void top_tokens(const float* logp, int vocab, int count, std::vector<std::pair<float, int>>& out) {
-  out.clear();
-  auto worse = [](const std::pair<float, int>& a, const std::pair<float, int>& b) {
-    return a.first > b.first;
-  };
-  for (int v = 0; v < vocab; ++v) {
-    if (!(logp[v] > kNegInf)) continue;  // banned (-inf) or NaN: never a candidate
-    if (static_cast<int>(out.size()) < count) {
-      out.emplace_back(logp[v], v);
-      std::push_heap(out.begin(), out.end(), worse);
-    } else if (logp[v] > out.front().first) {
-      std::pop_heap(out.begin(), out.end(), worse);
-      out.back() = {logp[v], v};
-      std::push_heap(out.begin(), out.end(), worse);
-    }
-  }
-}
-
 // Draws a token from softmax(logits / T) restricted by top-k / top-p;
 // `fallback` (EOS) when no token is allowed or every logit is -inf or NaN.
 int sample_token(const float* logits, int vocab, const SearchOptions& o, float u, int fallback) {

@@ -53,4 +53,45 @@ int argmax_token(const float* row, int vocab, int fallback) {
   return best;
 }
 
+namespace {
+
+bool worse(const std::pair<float, int>& a, const std::pair<float, int>& b) { return a.first > b.first; }
+
+// One entry into the heap of the best `count` (out.front() = the worst kept).
+inline void offer(std::vector<std::pair<float, int>>& out, int count, float value, int token) {
+  if (!(value > kNegInf)) return;  // banned (-inf) or NaN: never a candidate
+  if (static_cast<int>(out.size()) < count) {
+    out.emplace_back(value, token);
+    std::push_heap(out.begin(), out.end(), worse);
+  } else if (value > out.front().first) {
+    std::pop_heap(out.begin(), out.end(), worse);
+    out.back() = {value, token};
+    std::push_heap(out.begin(), out.end(), worse);
+  }
+}
+
+}  // namespace
+
+void top_tokens_ref(const float* row, int vocab, int count, std::vector<std::pair<float, int>>& out) {
+  out.clear();
+  for (int v = 0; v < vocab; ++v) offer(out, count, row[v], v);
+}
+
+void top_tokens(const float* row, int vocab, int count, std::vector<std::pair<float, int>>& out) {
+  constexpr int kBlock = 16;
+  out.clear();
+  int v = 0;
+  for (; v < vocab && static_cast<int>(out.size()) < count; ++v) offer(out, count, row[v], v);
+  for (; v + kBlock <= vocab; v += kBlock) {
+    // A block enters only if one of its entries beats the worst kept (NaN
+    // compares false, as in offer): one vectorized comparison per entry.
+    const float threshold = out.front().first;
+    int any = 0;
+    for (int j = 0; j < kBlock; ++j) any |= row[v + j] > threshold;
+    if (!any) continue;
+    for (int j = 0; j < kBlock; ++j) offer(out, count, row[v + j], v + j);
+  }
+  for (; v < vocab; ++v) offer(out, count, row[v], v);
+}
+
 }  // namespace tandem

@@ -24,6 +24,13 @@ void apply_constraints(float* logp, int vocab, const Ids& tokens, int max_len,
 
 // The best token of a row; `fallback` (EOS) when every entry is -inf or NaN.
 int argmax_token(const float* row, int vocab, int fallback);
+// The best `count` tokens of a row (value, token), unordered; -inf and NaN
+// never count; on a tie at the boundary the lower token id stays. The fast
+// version skips blocks of 16 entries none of which beats the current
+// count-th best (after the first few blocks, nearly all of them); the
+// reference is the plain heap scan it is tested against.
+void top_tokens(const float* row, int vocab, int count, std::vector<std::pair<float, int>>& out);
+void top_tokens_ref(const float* row, int vocab, int count, std::vector<std::pair<float, int>>& out);
 
 // A finished hypothesis with its length-normalized score.
 Hypothesis finish(const Ids& tokens, double log_prob, float alpha,

@@ -5,10 +5,14 @@
 //     "stream": true answers with Server-Sent Events, one per sentence as it
 //     finishes ({"index", "text", ...}), then an event "done".
 //   POST /v1/summarize {"model", "documents": [...], "stream"} -> {"summaries": [...]}
+//   POST /v1/score {"model", "source": str | [str], "target": same count, "per_token", "tag"}
+//     -> {"scores": [{"log_prob", "score", "tokens", "token_log_probs"?}]}: the
+//     model's log-probability of each given translation (`tandem score-pairs`)
 //   GET /v1/models, /health, /metrics (Prometheus text), / (the web page)
 #include <condition_variable>
 #include <deque>
 
+#include "search/pair_scorer.h"
 #include "serve/routes.h"
 #include "web_page.h"
 
@@ -158,6 +162,37 @@ void summarize(ServerState& s, const httplib::Request& req, httplib::Response& r
   send_json(res, 200, out);
 }
 
+void score(ServerState& s, const httplib::Request& req, httplib::Response& res) {
+  const json body = json_body(req);
+  s.keys.check(req, body);
+  ServedModel& m = model_of(s, body);
+  if (!body.contains("source") || !body.contains("target"))
+    throw HttpError{400, "Invalid request: give source and target (the same number of each)"};
+  std::vector<std::string> sources = texts_of(body["source"], "source", s.options);
+  const std::vector<std::string> targets = texts_of(body["target"], "target", s.options);
+  if (sources.size() != targets.size())
+    throw HttpError{400, "Invalid request: " + std::to_string(sources.size()) + " sources but " +
+                             std::to_string(targets.size()) + " targets"};
+  apply_tag(body, m, sources);
+  const bool per_token = flag(body, "per_token");
+  const SearchOptions search = search_options(body, m);  // length_penalty of "score"
+  std::vector<PairScore> scores;
+  try {
+    const PairScorer scorer(*m.loaded.model, *m.loaded.source, *m.loaded.target, m.loaded.decode.batch_tokens,
+                            search.length_penalty);
+    scores = scorer.score(sources, targets, per_token);
+  } catch (const std::runtime_error& e) {  // tandem::Error: a pair too long for the model
+    throw HttpError{400, std::string("Invalid request: ") + e.what()};
+  }
+  json out = {{"model", m.name}, {"scores", json::array()}};
+  for (const auto& p : scores) {
+    json j = {{"log_prob", p.log_prob}, {"score", p.score}, {"tokens", p.tokens}};
+    if (per_token) j["token_log_probs"] = p.token_log_probs;
+    out["scores"].push_back(j);
+  }
+  send_json(res, 200, out);
+}
+
 json models_json(ServerState& s) {
   json list = json::array();
   for (const auto& m : s.registry.models()) {
@@ -199,6 +234,7 @@ void guarded(ServerState& s, const std::string& route, const httplib::Request& r
 void add_native_routes(ServerState& s) {
   s.http.Post("/v1/translate", routed(s, "/v1/translate", translate));
   s.http.Post("/v1/summarize", routed(s, "/v1/summarize", summarize));
+  s.http.Post("/v1/score", routed(s, "/v1/score", score));
   s.http.Get("/v1/models", routed(s, "/v1/models", [](ServerState& st, const httplib::Request&, httplib::Response& res) {
     send_json(res, 200, models_json(st));
   }));

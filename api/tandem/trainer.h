@@ -29,6 +29,8 @@ struct TrainOptions {
 };
 
 // The test results of the (last stage of the) run, e.g. {"test_bleu": 36.1}.
+// Sets the process's malloc to keep freed memory for reuse (as the command
+// does): training reallocates the same large buffers at every update.
 std::map<std::string, double> train(const std::string& recipe_path, const TrainOptions& options = {});
 
 }  // namespace tandem::api

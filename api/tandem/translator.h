@@ -28,6 +28,7 @@ struct DecodeOptions {
   float max_len_a = -1;       // output limit a * source tokens + b
   int max_len_b = -1;
   int batch_tokens = 0;       // padded source tokens per batch (default 4096)
+  int batch_size = 0;         // at most this many sentences per batch (0 = the model's, else no limit)
   std::string tag;            // a multilingual model's target-language tag, e.g. ">>de<<"
   bool return_attention = false;
 };

@@ -10,7 +10,9 @@ The same engine as the `tandem` command, in-process::
 Decoding, scoring and training release the GIL: Python threads that call
 them run at the same time. Errors raise FileNotFoundError (a missing file),
 ValueError (a bad option, input or file content) or RuntimeError, with the
-command line's messages.
+command line's messages. Importing tandem sets the process's malloc to keep
+freed memory for reuse (mallopt), as the `tandem` command does: decoding and
+training reallocate the same large buffers at every step.
 """
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Union
 
@@ -79,16 +81,18 @@ class Translator:
                         length_penalty: Optional[float] = None, tag: Optional[str] = None,
                         return_scores: bool = False, return_attention: bool = False,
                         max_len_a: Optional[float] = None, max_len_b: Optional[int] = None,
-                        batch_tokens: Optional[int] = None) -> List[TranslationResult]:
+                        batch_tokens: Optional[int] = None, batch_size: Optional[int] = None) -> List[TranslationResult]:
         """Translates a list of sentences; one TranslationResult per source, in order.
 
         Unset options take the model file's decode settings (its recipe), then
         tandem's defaults (beam 4, length_penalty 0.6). tag: a multilingual
         model's target language, put before each source (e.g. ">>de<<").
+        Sentences are sorted by length and cut into batches of at most
+        batch_tokens padded source tokens (and batch_size sentences).
         """
         nbest_lists = self._t.translate_batch(list(sources), _opt(beam, 0), nbest, _opt(length_penalty, -1.0),
                                               _opt(max_len_a, -1.0), _opt(max_len_b, -1), _opt(batch_tokens, 0),
-                                              tag or "", return_attention)
+                                              tag or "", return_attention, _opt(batch_size, 0))
         return [TranslationResult(n, return_scores, return_attention) for n in nbest_lists]
 
     def translate_iterable(self, iterable: Iterable[str], window: int = 4096, **options) -> Iterator[TranslationResult]:

@@ -2,6 +2,7 @@
 // checked (exhaustive enumeration), greedy against a no-cache reference, batch
 // against one-at-a-time, n-best order, constraints.
 #include "search/beam_search.h"
+#include "search/step_rules.h"
 
 #include <map>
 
@@ -258,6 +259,37 @@ TEST(BeamSearch, RelativePositionModelsDecodeBeyondTrainingLengths) {
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("exceeds max_positions 8"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace tandem
+
+namespace tandem {
+namespace {
+
+// The block-skipping top-k gives the plain heap scan's tokens on rows with
+// banned entries, NaN, ties at the boundary and sizes off the block size.
+TEST(TopTokens, FastEqualsReference) {
+  const Rng::Stream rng(17, 0);
+  uint64_t draw = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    const int vocab = 1 + static_cast<int>(rng.bits(draw++) % 300);
+    const int count = 1 + static_cast<int>(rng.bits(draw++) % 12);
+    std::vector<float> row(vocab);
+    for (int v = 0; v < vocab; ++v) {
+      const uint64_t kind = rng.bits(draw++) % 20;
+      if (kind == 0) row[v] = kNegInf;
+      else if (kind == 1) row[v] = std::numeric_limits<float>::quiet_NaN();
+      else if (kind < 6) row[v] = -1.f;  // many ties
+      else row[v] = -10.f * rng.uniform(draw++);
+    }
+    std::vector<std::pair<float, int>> fast, ref;
+    top_tokens(row.data(), vocab, count, fast);
+    top_tokens_ref(row.data(), vocab, count, ref);
+    std::sort(fast.begin(), fast.end());
+    std::sort(ref.begin(), ref.end());
+    ASSERT_EQ(fast, ref) << "trial " << trial << " vocab " << vocab << " count " << count;
   }
 }
 

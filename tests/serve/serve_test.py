@@ -108,6 +108,22 @@ try:
     check("nbest and attention (rows sum to 1)", len(t.get("nbest", [])) == 2 and rows_sum_to_one
           and len(att.get("weights", [])) == len(att.get("target_pieces", [])) + 1, t)
 
+    # /v1/score: the numbers `tandem score-pairs --per-token` prints for the same pairs.
+    pairs_src, pairs_tgt = sentences[:6], sentences[6:12]
+    open(f"{work}/ps.txt", "w").write("\n".join(pairs_src) + "\n")
+    open(f"{work}/pt.txt", "w").write("\n".join(pairs_tgt) + "\n")
+    cli_scores = run("score-pairs", "-m", f"{work}/tiny.h5", "-s", f"{work}/ps.txt", "-t", f"{work}/pt.txt",
+                     "--per-token").stdout.splitlines()
+    status, _, body = request(s.url + "/v1/score", {"source": pairs_src, "target": pairs_tgt, "per_token": True})
+    got = [f"{x['log_prob']:.6f} ||| " + " ".join(f"{t:.6f}" for t in x["token_log_probs"])
+           for x in body.get("scores", [])] if status == 200 else []
+    check("POST /v1/score == `tandem score-pairs --per-token`", got == cli_scores, (status, got[:2], cli_scores[:2]))
+    status, _, body = request(s.url + "/v1/score", {"source": ["a", "b"], "target": ["a"]})
+    check("/v1/score: unequal counts -> 400", status == 400 and "2 sources but 1 targets" in body.get("error", ""), body)
+    long = " ".join(f"the green grass near house {i}" for i in range(20))
+    status, _, body = request(s.url + "/v1/score", {"source": "a", "target": long})
+    check("/v1/score: a target longer than the model -> 400 naming it", status == 400 and "the target has" in body.get("error", ""), body)
+
     # Many concurrent clients, one sentence each: each gets exactly the CLI's line.
     results, errors = {}, []
 
