@@ -39,6 +39,7 @@ def main():
     ap.add_argument("--beam", type=int, default=4)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--compute-types", default="float32,int8", help="which to run (comma-separated)")
     args = ap.parse_args()
 
     import ctranslate2
@@ -59,7 +60,10 @@ def main():
               flush=True)
 
     layouts = {"1x2": (1, 2), "2x1": (2, 1)}  # batches at once x threads per batch
+    wanted = args.compute_types.split(",")
     for compute_type, ct2_dir in (("float32", args.ct2_f32), ("int8", args.ct2_int8)):
+        if compute_type not in wanted:
+            continue
         for layout, (batches, threads) in layouts.items():
             t = tandem.Translator(args.model, compute_type=compute_type, threads=2, workers=batches)
             secs, res = best_of(args.repeat, lambda: t.translate_batch(lines, beam=args.beam, batch_size=args.batch_size,

@@ -4,7 +4,8 @@
 # float32 and int8, both 2-core layouts, under both OpenMP wait policies; then
 # the binding's overhead: the same work through `tandem translate` (its
 # decode-only seconds) and through tandem.Translator.translate_batch.
-# Input: Multi30k test_2016_flickr + val English (2,014 lines). Needs the
+# Input: Multi30k test_2016_flickr + val English (2,014 lines).
+# COMPUTE_TYPES=float32 runs only that one. Needs the
 # module built (build/python) and ../shared/peers/ctranslate2 (its README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,14 +27,14 @@ export PYTHONPATH=$work/peer:$PWD/build/python
 echo "# $(date -u +%F) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
 for policy in PASSIVE ACTIVE; do
   OMP_WAIT_POLICY=$policy /usr/bin/python3 bench/python_decode_bench.py "$model" "$work/f32" "$work/int8" \
-    "$work/f32/target.spm" "$work/in.en" | tee -a "$work/runs.jsonl"
+    "$work/f32/target.spm" "$work/in.en" --compute-types "${COMPUTE_TYPES:-float32,int8}" | tee -a "$work/runs.jsonl"
 done
 /usr/bin/python3 - "$work/runs.jsonl" <<'PY'
 import json, sys
 runs = [json.loads(l) for l in open(sys.argv[1])]
 print("\n| compute | tandem best (pieces/s) | CTranslate2 best (pieces/s) | ratio |")
 print("|---|---|---|---|")
-for ct in ("float32", "int8"):
+for ct in sorted({r["compute_type"] for r in runs}, reverse=True):
     best = {s: max((r for r in runs if r["system"] == s and r["compute_type"] == ct), key=lambda r: r["pieces_per_s"])
             for s in ("tandem", "ctranslate2")}
     t, c = best["tandem"], best["ctranslate2"]
