@@ -26,10 +26,11 @@ export PYTHONPATH=$work/peer:$PWD/build/python
 /usr/bin/python3 "$work/peer/convert.py" "$model" "$work/int8" --quantization int8 >/dev/null
 echo "# $(date -u +%F) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
 for policy in PASSIVE ACTIVE; do
+  [ -n "${OVERHEAD_ONLY:-}" ] && break
   OMP_WAIT_POLICY=$policy /usr/bin/python3 bench/python_decode_bench.py "$model" "$work/f32" "$work/int8" \
     "$work/f32/target.spm" "$work/in.en" --compute-types "${COMPUTE_TYPES:-float32,int8}" | tee -a "$work/runs.jsonl"
 done
-/usr/bin/python3 - "$work/runs.jsonl" <<'PY'
+[ -s "$work/runs.jsonl" ] && /usr/bin/python3 - "$work/runs.jsonl" <<'PY'
 import json, sys
 runs = [json.loads(l) for l in open(sys.argv[1])]
 print("\n| compute | tandem best (pieces/s) | CTranslate2 best (pieces/s) | ratio |")
@@ -44,10 +45,11 @@ PY
 
 # Binding overhead: the same 2,014 lines, beam 4, batches of 32, 2 threads, 2
 # workers, float32, passive waits; the CLI's decode-only seconds (--progress
-# summary) against translate_batch's, best of 3 each, alternating.
+# summary) against translate_batch's, best of 5 each, alternating.
+# OVERHEAD_ONLY=1 runs only this part.
 export OMP_WAIT_POLICY=PASSIVE
 cli_best=999 py_best=999
-for i in 1 2 3; do
+for i in 1 2 3 4 5; do
   ./build/tandem translate -m "$model" -i "$work/in.en" -o "$work/cli.out" --beam 4 --batch-size 32 \
     --threads 2 --workers 2 --progress 2>"$work/err"
   s=$(sed -n 's/.* in [^(]*(\([0-9.]*\) s):.*/\1/p' "$work/err" | tail -1)
