@@ -35,6 +35,8 @@ if [ "${1:-}" = "install" ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && [ ! -w "$prefix" ] && sudo="sudo"
   $sudo cmake --install build --prefix "$prefix"
+  # The new libtandem.so into the loader's cache (/usr/local/lib is on Debian's path).
+  $sudo ldconfig 2>/dev/null || true
   echo "setup: installed into $prefix (try: /usr/bin/python3 -c 'import tandem; help(tandem.Translator)')" >&2
 elif [ $# -gt 0 ]; then
   for target in "$@"; do cmake --build build -j2 --target "$target"; done
