@@ -20,23 +20,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${TANDEM_DATA:-../shared/data}
 model=${1:-runs/multi30k-en-de-quick/model.h5}
-peer=${CT2:-../shared/peers/ctranslate2}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat "$data/multi30k/test_2016_flickr.en" "$data/multi30k/val.en" >"$work/in.en"
 lines=$(wc -l <"$work/in.en")
 # One sentence at a time measures latency: the first 200 lines are enough.
 head -n 200 "$work/in.en" >"$work/in200.en"
-# The shared copy may carry its library symlinks as small text files naming the
-# target (a copy that did not keep links): run from a private copy with them relinked.
-cp -r "$peer" "$work/peer"
-chmod -R u+w "$work/peer"
-for f in "$work"/peer/ctranslate2/lib*.so.*; do
-  if [ -f "$f" ] && [ "$(stat -c %s "$f")" -lt 256 ] && grep -qv $'\x7fELF' "$f"; then
-    target=$(cat "$f"); rm "$f"; ln -s "$target" "$f"
-  fi
-done
-peer=$work/peer
+source bench/ct2_peer.sh
 export PYTHONPATH=$peer OMP_WAIT_POLICY=PASSIVE
 /usr/bin/python3 "$peer/convert.py" "$model" "$work/ct2-float32" --quantization float32 >/dev/null
 /usr/bin/python3 "$peer/convert.py" "$model" "$work/ct2-int8" --quantization int8 >/dev/null

@@ -11,16 +11,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${TANDEM_DATA:-../shared/data}
 model=${1:-runs/multi30k-en-de-quick/model.h5}
-peer=${CT2:-../shared/peers/ctranslate2}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat "$data/multi30k/test_2016_flickr.en" "$data/multi30k/val.en" >"$work/in.en"
-cp -r "$peer" "$work/peer"; chmod -R u+w "$work/peer"
-for f in "$work"/peer/ctranslate2/lib*.so.*; do  # relink library links stored as text
-  if [ -f "$f" ] && [ "$(stat -c %s "$f")" -lt 256 ] && grep -qv $'\x7fELF' "$f"; then
-    target=$(cat "$f"); rm "$f"; ln -s "$target" "$f"
-  fi
-done
+source bench/ct2_peer.sh
 export PYTHONPATH=$work/peer:$PWD/build/python
 /usr/bin/python3 "$work/peer/convert.py" "$model" "$work/f32" --quantization float32 >/dev/null
 /usr/bin/python3 "$work/peer/convert.py" "$model" "$work/int8" --quantization int8 >/dev/null

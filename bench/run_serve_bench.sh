@@ -22,7 +22,6 @@ command -v wrk >/dev/null || { echo "run_serve_bench: needs wrk (apt-get install
 seconds=${SECONDS_PER_POINT:-20}
 data=${TANDEM_DATA:-../shared/data}
 model=${1:-runs/multi30k-en-de-quick/model.h5}
-peer=${CT2:-../shared/peers/ctranslate2}
 tandem=./build/tandem
 work=$(mktemp -d)
 pids=()
@@ -102,12 +101,7 @@ for clients in 1 64; do load "tandem serve --max-wait-ms 0" "$clients" 1 tandem;
 stop_last
 
 # CTranslate2 behind a Python HTTP server, at its best 2-core layout (2 x 1 thread).
-cp -r "$peer" "$work/peer"; chmod -R u+w "$work/peer"
-for f in "$work"/peer/ctranslate2/lib*.so.*; do
-  if [ -f "$f" ] && [ "$(stat -c %s "$f")" -lt 256 ] && grep -qv $'\x7fELF' "$f"; then
-    target=$(cat "$f"); rm "$f"; ln -s "$target" "$f"
-  fi
-done
+source bench/ct2_peer.sh
 PYTHONPATH=$work/peer /usr/bin/python3 "$work/peer/convert.py" "$model" "$work/ct2" --quantization float32 >/dev/null
 # Both OpenMP wait policies (which one is faster differs by machine); the
 # summary takes its best at 64 one-sentence clients.
