@@ -68,6 +68,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   require(std::isfinite(ter) && ter >= 0, "TER below 0", ter);
   for (const auto& r : tandem::corpus_rouge(hyps, refs)) require_percent(r);
   for (size_t i = 0; i < half; ++i) require_percent(tandem::sentence_bleu(hyps[i], refs[i]));
+  // Several references: the same reference twice scores as it does once, and
+  // adding the hypotheses themselves as a reference never lowers BLEU or chrF
+  // (nor raises TER). An empty reference line counts as "none for this line".
+  bool any_empty_ref = false;
+  for (const auto& r : refs) any_empty_ref |= r.empty();
+  if (!any_empty_ref) {
+    const tandem::References twice({refs, refs});
+    require(tandem::corpus_bleu(hyps, twice).score == tandem::corpus_bleu(hyps, refs).score, "BLEU(r, r) != BLEU(r)", 0);
+    require(tandem::corpus_chrf(hyps, twice).score == tandem::corpus_chrf(hyps, refs).score, "chrF(r, r) != chrF(r)", 0);
+    require(std::abs(tandem::corpus_ter(hyps, twice).score - ter) < 1e-9, "TER(r, r) != TER(r)", 0);
+    bool any_empty_hyp = false;
+    for (const auto& h : hyps) any_empty_hyp |= h.empty();
+    if (!any_empty_hyp) {
+      const tandem::References plus_self({refs, hyps});
+      require(tandem::corpus_chrf(hyps, plus_self).score >= tandem::corpus_chrf(hyps, refs).score - 1e-9,
+              "a reference equal to the hypothesis lowered chrF", 0);
+      require(tandem::corpus_ter(hyps, plus_self).score <= ter + 1e-9 || ter == 0,
+              "a reference equal to the hypothesis raised TER", 0);
+    }
+  }
   bool scorable = false;
   for (const auto& h : hyps) scorable |= has_four_plain_words(h);
   if (scorable) {
