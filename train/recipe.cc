@@ -227,6 +227,7 @@ void parse_vocab(YamlFields& f, VocabRecipe& vocab, const std::string& path) {
   v.get("size", vocab.size, 8, 1 << 20);
   v.get("joint", vocab.joint);
   v.get("model", vocab.model);
+  v.get("sample_sentences", vocab.sample_sentences, 100, 1 << 30);
   v.finish();
 }
 

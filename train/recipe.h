@@ -21,6 +21,10 @@ struct VocabRecipe {
   int size = 8000;
   bool joint = true;
   std::string model;  // an existing SentencePiece model to reuse (joint), else trained
+  // Lines the vocabulary is trained on at most: a seeded sample streamed from
+  // the files (tokenizer/line_sample.h), so a corpus of any size trains it in
+  // bounded memory. SentencePiece's own default, 2 million.
+  int sample_sentences = 2000000;
 };
 
 constexpr int kDefaultMaxLen = 128;

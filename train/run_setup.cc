@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <iterator>
@@ -13,8 +14,10 @@
 #include "core/duration.h"
 #include "core/error.h"
 #include "core/sha256.h"
+#include "io/line_reader.h"
 #include "io/text_input.h"
 #include "kernels/gemm.h"
+#include "tokenizer/line_sample.h"
 #include "tokenizer/vocab_trainer.h"
 #include "train/distributed.h"
 #include "version.h"
@@ -38,15 +41,26 @@ void write_file(const std::string& path, const std::string& bytes) {
 // reserved pieces anyway) or target lines of the split's pairs, each file once:
 // a multilingual split repeats its source file per language, and reading it
 // again would tilt the vocabulary towards that language.
-std::vector<std::string> lines_of(const DataSplit& split, bool source, std::set<std::string>& seen) {
-  std::vector<std::string> lines;
+void sample_lines(const DataSplit& split, bool source, std::set<std::string>& seen, LineSample& sample) {
   for (const auto& part : split) {
     const std::string& path = source ? part.src : part.tgt;
-    if (!seen.insert(path).second) continue;
-    auto more = read_lines(path);
-    lines.insert(lines.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+    if (path.empty() || !seen.insert(path).second) continue;  // no such side (denoise), or read already
+    LineReader reader(path);  // streamed: only the sample stays in memory
+    for (std::string line; reader.next(line);) sample.offer(std::move(line));
   }
-  return lines;
+}
+
+// The lines a vocabulary is trained on: a seeded sample of at most
+// vocab.sample_sentences lines of the files (all of them when they hold fewer).
+std::vector<std::string> vocab_lines(const Recipe& r, bool source, bool target, std::set<std::string>& seen,
+                                     const std::function<void(const std::string&)>& log) {
+  LineSample sample(static_cast<size_t>(r.vocab.sample_sentences), r.training.seed);
+  if (source) sample_lines(r.train, /*source=*/true, seen, sample);
+  if (target) sample_lines(r.train, /*source=*/false, seen, sample);
+  if (sample.sampled())
+    log("vocabulary: training on a seeded sample of " + std::to_string(r.vocab.sample_sentences) + " of " +
+        std::to_string(sample.seen()) + " lines (vocab.sample_sentences)");
+  return sample.take();
 }
 
 }  // namespace
@@ -67,14 +81,14 @@ Vocabularies prepare_vocabularies(const Recipe& r, const std::string& run_dir,
   o.type = r.vocab.type;
   o.size = r.vocab.size;
   o.seed = static_cast<unsigned>(r.training.seed);
+  // The lines come sampled already (vocab_lines); SentencePiece must not drop
+  // more, and takes no limit of 100 or less.
+  o.max_sentences = std::max(r.vocab.sample_sentences, 101);
   if (r.task == Task::Denoise) o.reserved = denoise_reserved_pieces(r.denoise);
   for (const auto& tag : split_tags(r.train)) o.reserved.push_back(tag);
   if (r.vocab.joint) {
     std::set<std::string> seen;  // one joint vocabulary: each file once, on either side
-    auto lines = lines_of(r.train, /*source=*/true, seen);
-    auto tgt = lines_of(r.train, /*source=*/false, seen);
-    lines.insert(lines.end(), tgt.begin(), tgt.end());
-    const std::string bytes = train_vocab(lines, o);
+    const std::string bytes = train_vocab(vocab_lines(r, true, true, seen, log), o);
     if (!run_dir.empty()) write_file(run_dir + "/vocab.model", bytes);
     v.source = std::make_unique<Tokenizer>(bytes, "joint vocabulary");
     v.target = std::make_unique<Tokenizer>(bytes, "joint vocabulary");
@@ -82,8 +96,8 @@ Vocabularies prepare_vocabularies(const Recipe& r, const std::string& run_dir,
         " pieces (" + (run_dir.empty() ? std::string("not written: dry run") : run_dir + "/vocab.model") + ")");
   } else {
     std::set<std::string> seen_src, seen_tgt;
-    const std::string src = train_vocab(lines_of(r.train, /*source=*/true, seen_src), o);
-    const std::string tgt = train_vocab(lines_of(r.train, /*source=*/false, seen_tgt), o);
+    const std::string src = train_vocab(vocab_lines(r, true, false, seen_src, log), o);
+    const std::string tgt = train_vocab(vocab_lines(r, false, true, seen_tgt, log), o);
     if (!run_dir.empty()) {
       write_file(run_dir + "/vocab.src.model", src);
       write_file(run_dir + "/vocab.tgt.model", tgt);
@@ -122,6 +136,7 @@ std::string run_config_document(const Recipe& r, const ModelConfig& model,
   doc["recipe"] = YAML::Load(r.resolved_yaml);
   YAML::Node prov(YAML::NodeType::Map);
   prov["seed"] = r.training.seed;
+  prov["vocab_sample_sentences"] = r.vocab.sample_sentences;  // the vocabulary's training sample, at most
   prov["tandem_version"] = kTandemVersion;
   prov["tandem_commit"] = kTandemCommit;
   prov["eigen"] = std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + "." +

@@ -194,6 +194,11 @@ EOR
   --set model.sliding_window=8 >"$tmp/plan.txt" 2>&1 \
   && grep -q "positions: rope" "$tmp/plan.txt" && grep -q "kv_heads: 1" "$tmp/plan.txt" \
   && pass "train --set model.positions=rope --set model.kv_heads=1" || fail "train --set variants: $(tail -5 "$tmp/plan.txt")"
+"$tandem" train "$tmp/recipe.yaml" --data-root "$tmp" --dry-run --set vocab.sample_sentences=100 >"$tmp/plan2.txt" 2>&1 \
+  && grep -q "seeded sample of 100 of 400 lines" "$tmp/plan2.txt" \
+  && pass "train: the vocabulary trains on a bounded sample (vocab.sample_sentences)" || fail "vocab sample: $(grep -i vocab "$tmp/plan2.txt")"
+expect_error "train: vocab.sample_sentences below 100" "sample_sentences" \
+  "$tandem" train "$tmp/recipe.yaml" --data-root "$tmp" --dry-run --set vocab.sample_sentences=5
 [ ! -e "$tmp/run" ] && pass "train --dry-run creates no run folder" || fail "train --dry-run created $tmp/run"
 expect_error "train: kv_heads 3 rejected before training" "model.kv_heads 3 does not divide model.heads 4" \
   "$tandem" train "$tmp/recipe.yaml" --data-root "$tmp" --dry-run --set model.kv_heads=3

@@ -3,6 +3,7 @@
 #include "tokenizer/tokenizer.h"
 
 #include "../test_util.h"
+#include "tokenizer/line_sample.h"
 #include "tokenizer/vocab_trainer.h"
 
 namespace tandem {
@@ -63,6 +64,48 @@ TEST(Tokenizer, BadInputsAreErrors) {
   o.type = "wordpiece";
   EXPECT_THROW(train_vocab(corpus(), o), Error);
   EXPECT_THROW(train_vocab({"", ""}, VocabOptions{}), Error);
+}
+
+}  // namespace
+}  // namespace tandem
+
+
+namespace tandem {
+namespace {
+
+std::vector<std::string> numbered(int n) {
+  std::vector<std::string> lines;
+  for (int i = 0; i < n; ++i) lines.push_back("line " + std::to_string(i));
+  return lines;
+}
+
+std::vector<std::string> sample_of(const std::vector<std::string>& lines, size_t capacity, uint64_t seed) {
+  LineSample sample(capacity, seed);
+  for (auto line : lines) sample.offer(std::move(line));
+  return sample.take();
+}
+
+TEST(LineSample, KeepsEverythingInOrderWhileItFits) {
+  auto lines = numbered(50);
+  lines.insert(lines.begin() + 3, "");  // empty lines are not counted
+  const auto kept = sample_of(lines, 50, 7);
+  EXPECT_EQ(kept, numbered(50));
+}
+
+TEST(LineSample, BoundedSeededAndUniform) {
+  const auto lines = numbered(1000);
+  const auto a = sample_of(lines, 100, 7);
+  ASSERT_EQ(a.size(), 100u);
+  EXPECT_EQ(a, sample_of(lines, 100, 7)) << "the same seed, the same sample";
+  EXPECT_NE(a, sample_of(lines, 100, 8)) << "another seed, another sample";
+  std::set<std::string> distinct(a.begin(), a.end());
+  EXPECT_EQ(distinct.size(), 100u) << "no line twice";
+  // Every line is kept with probability 100/1000: over 400 seeds, the first,
+  // middle and last tenth of the stream are each about a tenth of the sample.
+  std::vector<int> by_tenth(10, 0);
+  for (uint64_t seed = 0; seed < 400; ++seed)
+    for (const auto& line : sample_of(lines, 100, seed)) ++by_tenth[std::stoi(line.substr(5)) / 100];
+  for (int t = 0; t < 10; ++t) EXPECT_NEAR(by_tenth[t], 4000, 400) << "tenth " << t;
 }
 
 }  // namespace
