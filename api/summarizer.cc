@@ -32,7 +32,7 @@ void Summarizer::summarize_file(const std::string& input, const std::string& out
                                 const DecodeOptions& options) const {
   require_file(input, "input");
   guarded([&] {
-    cli::check_outputs_spare_inputs({{"output", output}}, {input});
+    cli::check_outputs_spare_inputs({{"output", output}}, {input, translator_.impl_->path});
     const Translator::Impl& impl = *translator_.impl_;
     const tandem::Translator translator = impl.translator(impl.decode_config(options));
     const tandem::Summarizer summarizer(translator);

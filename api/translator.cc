@@ -53,34 +53,29 @@ Result to_public(std::vector<TextHypothesis>&& nbest) {
 
 }  // namespace
 
-Translator::Impl::Impl(const std::string& path, const ModelOptions& o) : options(o) {
+Translator::Impl::Impl(const std::string& model_path, const ModelOptions& o) : path(model_path), options(o) {
   require_file(path, "model file");
   TANDEM_CHECK(o.threads >= 0 && o.threads <= kMaxThreads)
       << "threads must be between 0 and " << kMaxThreads << ", got " << o.threads;
   TANDEM_CHECK(o.workers >= 0 && o.workers <= kMaxThreads)
       << "workers must be between 0 and " << kMaxThreads << ", got " << o.workers;
   loaded = cli::load_for_decoding(path);
-  ComputeType type = loaded.meta.compute_type;
-  if (!o.compute_type.empty()) type = parse_compute_type(o.compute_type, "compute_type");
-  const std::string why_not = compute_type_unsupported_reason(type);
-  TANDEM_CHECK(why_not.empty()) << "compute_type " << compute_type_name(type) << ": " << why_not;
-  loaded.model->set_compute_type(type);
+  cli::prepare_compute_type(loaded, o.compute_type, "compute_type");
 }
 
 DecodeConfig Translator::Impl::decode_config(const DecodeOptions& o) const {
   DecodeConfig c = loaded.decode;
   SearchOptions& s = c.search;
+  // Unset = 0 or negative; NaN counts as set, so that the check refuses it.
   if (o.beam > 0) s.beam = o.beam;
   s.nbest = o.nbest;
-  if (o.length_penalty >= 0) s.length_penalty = o.length_penalty;
-  if (o.max_len_a >= 0) s.max_len_a = o.max_len_a;
+  if (!(o.length_penalty < 0)) s.length_penalty = o.length_penalty;
+  if (!(o.max_len_a < 0)) s.max_len_a = o.max_len_a;
   if (o.max_len_b >= 0) s.max_len_b = o.max_len_b;
   if (o.batch_tokens > 0) c.batch_tokens = o.batch_tokens;
   if (o.batch_size > 0) c.batch_sentences = o.batch_size;
   s.record_attention = o.return_attention;
-  TANDEM_CHECK(s.beam >= 1 && s.beam <= kMaxBeam) << "beam must be between 1 and " << kMaxBeam << ", got " << s.beam;
-  TANDEM_CHECK(s.nbest >= 1 && s.nbest <= s.beam)
-      << "nbest must be between 1 and beam (" << s.beam << "), got " << s.nbest;
+  check_decode_config(c, "");
   if (!o.tag.empty()) {
     cli::check_tag(o.tag, *loaded.source);
     TANDEM_CHECK(!o.return_attention) << "tag: no return_attention with it (the tag would count as a source word)";
@@ -137,7 +132,7 @@ void Translator::translate_file(const std::string& input, const std::string& out
                                 const DecodeOptions& options) const {
   require_file(input, "input");
   guarded([&] {
-    cli::check_outputs_spare_inputs({{"output", output}}, {input});
+    cli::check_outputs_spare_inputs({{"output", output}}, {input, impl_->path});
     LineReader lines(input);
     const bool nbest = options.nbest > 1;
     cli::write_output(output, [&](std::ostream& out) {

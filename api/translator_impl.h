@@ -17,6 +17,7 @@ struct Translator::Impl {
   // Decodes `input` (tagged when o.tag is set) window by window into emit.
   void stream(InputSource& input, const DecodeOptions& o, int window, const tandem::Translator::Sink& emit) const;
 
+  std::string path;  // the model file: no output may replace it
   cli::LoadedModel loaded;
   ModelOptions options;
 };

@@ -1,7 +1,6 @@
 #include "cli/decode_options.h"
 
-#include <cmath>
-
+#include "cli/loaded_model.h"
 #include "core/error.h"
 
 namespace tandem::cli {
@@ -74,26 +73,11 @@ void apply_decode_options(const po::variables_map& vm, DecodeConfig& c) {
     }
     if (!vm.count("beam")) s.beam = 1;
   }
-  TANDEM_CHECK(s.beam >= 1 && s.beam <= kMaxBeam)
-      << "--beam must be between 1 and " << kMaxBeam << ", got " << s.beam;
-  TANDEM_CHECK(std::isfinite(s.max_len_a) && s.max_len_a >= 0)
-      << "--max-len-a must be a finite number >= 0, got " << s.max_len_a;
-  TANDEM_CHECK(s.nbest >= 1 && s.nbest <= s.beam)
-      << "--nbest must be between 1 and --beam (" << s.beam << "), got " << s.nbest;
-  TANDEM_CHECK(c.batch_tokens >= 1) << "--batch-tokens must be positive, got " << c.batch_tokens;
-  TANDEM_CHECK(c.batch_sentences >= 0) << "--batch-size must be >= 0, got " << c.batch_sentences;
-  TANDEM_CHECK(s.min_len >= 0) << "--min-len must be >= 0, got " << s.min_len;
-  TANDEM_CHECK(s.no_repeat_ngram >= 0) << "--no-repeat-ngram must be >= 0, got " << s.no_repeat_ngram;
-  TANDEM_CHECK(s.length_penalty >= 0) << "--length-penalty must be >= 0, got " << s.length_penalty;
+  check_decode_config(c, "--");
 }
 
-void apply_compute_type(const po::variables_map& vm, Seq2Seq& model, ComputeType file_type) {
-  const ComputeType type = vm.count("compute-type")
-                               ? parse_compute_type(vm["compute-type"].as<std::string>(), "--compute-type")
-                               : file_type;
-  const std::string why_not = compute_type_unsupported_reason(type);
-  TANDEM_CHECK(why_not.empty()) << "--compute-type " << compute_type_name(type) << ": " << why_not;
-  model.set_compute_type(type);
+void apply_compute_type(const po::variables_map& vm, LoadedModel& model) {
+  prepare_compute_type(model, vm.count("compute-type") ? vm["compute-type"].as<std::string>() : "", "--compute-type");
 }
 
 }  // namespace tandem::cli

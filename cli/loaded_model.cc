@@ -1,6 +1,7 @@
 #include "cli/loaded_model.h"
 
 #include "core/error.h"
+#include "kernels/compute_type.h"
 
 namespace tandem::cli {
 
@@ -18,6 +19,13 @@ LoadedModel load_for_decoding(const std::string& path) {
   m.target = std::make_unique<Tokenizer>(target_vocab_bytes(m.meta), path + ": /vocab/tgt");
   m.decode = decode_config_from_document(m.meta.config_yaml, path + ": /config");
   return m;
+}
+
+void prepare_compute_type(LoadedModel& m, const std::string& requested, const std::string& option) {
+  const ComputeType type = requested.empty() ? m.meta.compute_type : parse_compute_type(requested, option);
+  const std::string why_not = compute_type_unsupported_reason(type);
+  TANDEM_CHECK(why_not.empty()) << option << " " << compute_type_name(type) << ": " << why_not;
+  m.model->set_compute_type(type);
 }
 
 void check_tag(const std::string& tag, const Tokenizer& source) {

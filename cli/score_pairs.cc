@@ -52,7 +52,7 @@ int run_score_pairs(int argc, char** argv) {
   check_outputs_spare_inputs({{"-o", vm["output"].as<std::string>()}},
                              {source_path, target_path, vm["model"].as<std::string>()});
   LoadedModel m = load_for_decoding(vm["model"].as<std::string>());
-  apply_compute_type(vm, *m.model, m.meta.compute_type);
+  apply_compute_type(vm, m);
   const std::string tag = vm.count("tag") ? vm["tag"].as<std::string>() : "";
   if (!tag.empty()) check_tag(tag, *m.source);
   const float alpha = vm.count("length-penalty") ? vm["length-penalty"].as<float>() : m.decode.search.length_penalty;

@@ -37,7 +37,7 @@ int run_summarize(int argc, char** argv) {
                              {vm["input"].as<std::string>(), vm["model"].as<std::string>()});
   LoadedModel m = load_for_decoding(vm["model"].as<std::string>());
   apply_decode_options(vm, m.decode);
-  apply_compute_type(vm, *m.model, m.meta.compute_type);
+  apply_compute_type(vm, m);
   const int window = vm["window"].as<int>();
   TANDEM_CHECK(window >= 1 && window <= (1 << 24)) << "--window must be between 1 and 16777216, got " << window;
   LineReader input(vm["input"].as<std::string>());

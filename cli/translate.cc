@@ -113,7 +113,7 @@ int run_translate(int argc, char** argv) {
 
   LoadedModel m = load_for_decoding(vm["model"].as<std::string>());
   apply_decode_options(vm, m.decode);
-  apply_compute_type(vm, *m.model, m.meta.compute_type);
+  apply_compute_type(vm, m);
   const bool alignment = vm["alignment"].as<bool>();
   m.decode.search.record_attention = alignment || !attention_path.empty();
   const std::string input_path = vm["input"].as<std::string>();
@@ -143,7 +143,7 @@ int run_translate(int argc, char** argv) {
     TANDEM_CHECK(!m.decode.search.record_attention) << "--draft-model: no --alignment or --attention";
     const int k = vm["draft-tokens"].as<int>();
     TANDEM_CHECK(k >= 1 && k <= 64) << "--draft-tokens must be between 1 and 64, got " << k;
-    apply_compute_type(vm, *draft.model, draft.meta.compute_type);
+    apply_compute_type(vm, draft);
     translator.set_draft(draft.model.get(), k);
   }
   // Streamed: lines are read a window at a time and each translation is

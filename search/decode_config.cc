@@ -1,9 +1,12 @@
 #include "search/decode_config.h"
 
+#include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/error.h"
 #include "core/yaml_fields.h"
 
 namespace tandem {
@@ -37,6 +40,25 @@ std::string decode_config_to_yaml(const DecodeConfig& c) {
     << ", no_repeat_ngram: " << c.search.no_repeat_ngram << ", batch_tokens: " << c.batch_tokens
     << ", batch_sentences: " << c.batch_sentences << "}";
   return s.str();
+}
+
+void check_decode_config(const DecodeConfig& c, const std::string& prefix) {
+  const SearchOptions& s = c.search;
+  // "--max-len-a" on the command line, "max_len_a" in the library.
+  auto name = [&](std::string key) {
+    if (prefix.empty()) std::replace(key.begin(), key.end(), '-', '_');
+    return prefix + key;
+  };
+  TANDEM_CHECK(s.beam >= 1 && s.beam <= kMaxBeam) << name("beam") << " must be between 1 and " << kMaxBeam << ", got " << s.beam;
+  TANDEM_CHECK(std::isfinite(s.max_len_a) && s.max_len_a >= 0)
+      << name("max-len-a") << " must be a finite number >= 0, got " << s.max_len_a;
+  TANDEM_CHECK(s.nbest >= 1 && s.nbest <= s.beam)
+      << name("nbest") << " must be between 1 and " << name("beam") << " (" << s.beam << "), got " << s.nbest;
+  TANDEM_CHECK(c.batch_tokens >= 1) << name("batch-tokens") << " must be positive, got " << c.batch_tokens;
+  TANDEM_CHECK(c.batch_sentences >= 0) << name("batch-size") << " must be >= 0, got " << c.batch_sentences;
+  TANDEM_CHECK(s.min_len >= 0) << name("min-len") << " must be >= 0, got " << s.min_len;
+  TANDEM_CHECK(s.no_repeat_ngram >= 0) << name("no-repeat-ngram") << " must be >= 0, got " << s.no_repeat_ngram;
+  TANDEM_CHECK(s.length_penalty >= 0) << name("length-penalty") << " must be >= 0, got " << s.length_penalty;
 }
 
 }  // namespace tandem

@@ -23,5 +23,9 @@ void parse_decode_config(const YAML::Node& node, const std::string& where, Decod
 // The `decode:` mapping of a /config document, or the built-in defaults.
 DecodeConfig decode_config_from_document(const std::string& yaml, const std::string& where);
 std::string decode_config_to_yaml(const DecodeConfig& config);  // a flow mapping
+// Throws, naming the setting (prefix + name: "--beam" on the command line,
+// "beam" in the library), unless every value is in range: beam 1..kMaxBeam,
+// nbest 1..beam, max_len_a finite >= 0, positive batch tokens, ...
+void check_decode_config(const DecodeConfig& config, const std::string& prefix);
 
 }  // namespace tandem

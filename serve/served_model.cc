@@ -3,7 +3,6 @@
 #include <filesystem>
 
 #include "core/error.h"
-#include "kernels/compute_type.h"
 
 namespace tandem {
 
@@ -20,13 +19,8 @@ ModelRegistry::ModelRegistry(const std::vector<std::string>& specs, const std::v
         << "-m " << spec << ": a model name without spaces, slashes or quotes";
     for (const auto& other : models_) TANDEM_CHECK(other->name != m->name) << "-m: model " << m->name << " given twice";
     m->loaded = cli::load_for_decoding(m->path);
-    // Pack the weights for decoding (as translate does): the file's compute
-    // type, or --compute-type.
-    const ComputeType type = compute_type.empty() ? m->loaded.meta.compute_type
-                                                  : parse_compute_type(compute_type, "--compute-type");
-    const std::string why_not = compute_type_unsupported_reason(type);
-    TANDEM_CHECK(why_not.empty()) << "--compute-type " << compute_type_name(type) << ": " << why_not;
-    m->loaded.model->set_compute_type(type);
+    // Packed for decoding as translate does: the file's type, or --compute-type.
+    cli::prepare_compute_type(m->loaded, compute_type, "--compute-type");
     m->languages = languages_from_config(m->loaded.meta.config_yaml, m->path + ": /config");
     models_.push_back(std::move(m));
   }

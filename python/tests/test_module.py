@@ -100,6 +100,18 @@ def test_errors_are_python_exceptions(model, tmp_path):
         t.score_batch(["a"], ["a", "b"])
     with pytest.raises(FileNotFoundError):
         t.translate_file(tmp_path / "missing.txt", tmp_path / "out.txt")
+    (tmp_path / "in.txt").write_text("red dog\n")
+    before = model.read_bytes()
+    for write in (t.translate_file, tandem.Summarizer(model).summarize_file):
+        with pytest.raises(ValueError, match="is the input file"):
+            write(tmp_path / "in.txt", model)  # the output would replace the model
+        with pytest.raises(ValueError, match="is the input file"):
+            write(tmp_path / "in.txt", tmp_path / "in.txt")
+    assert model.read_bytes() == before and (tmp_path / "in.txt").read_text() == "red dog\n"
+    with pytest.raises(ValueError, match="max_len_a must be a finite number"):
+        t.translate_batch(["a"], max_len_a=float("inf"))
+    with pytest.raises(ValueError, match="length_penalty must be >= 0"):
+        t.translate_batch(["a"], length_penalty=float("nan"))
     with pytest.raises(ValueError, match="unknown metric"):
         tandem.score(["a"], ["a"], ["blue"])
     with pytest.raises(ValueError, match="reference 2 has 1 lines"):
