@@ -106,19 +106,28 @@ std::vector<MetricScore> corpus_rouge(const std::vector<std::string>& hyps,
 
 namespace {
 
-struct RougeSums {
+// ROUGE-1, -2 and -L F1 of one pair, or their sums.
+struct RougeF1 {
   double r1 = 0, r2 = 0, rl = 0;
-  long long lines = 0;
-  void add(const std::vector<std::string>& h, const std::vector<std::string>& r, double weight) {
-    r1 += weight * rouge_n_f1(h, r, 1);
-    r2 += weight * rouge_n_f1(h, r, 2);
-    rl += weight * rouge_l_f1(h, r);
+  void add(const RougeF1& o, double weight) {
+    r1 += weight * o.r1;
+    r2 += weight * o.r2;
+    rl += weight * o.rl;
   }
+};
+
+RougeF1 rouge_f1(const std::vector<std::string>& h, const std::vector<std::string>& r) {
+  return {rouge_n_f1(h, r, 1), rouge_n_f1(h, r, 2), rouge_l_f1(h, r)};
+}
+
+struct RougeSums {
+  RougeF1 sum;
+  long long lines = 0;
   std::vector<MetricScore> scores(const std::string& suffix, const std::string& sig) const {
     const double n = lines > 0 ? static_cast<double>(lines) : 1.0;
-    return {{"ROUGE-1" + suffix, 100 * r1 / n, sig, ""},
-            {"ROUGE-2" + suffix, 100 * r2 / n, sig, ""},
-            {"ROUGE-L" + suffix, 100 * rl / n, sig, ""}};
+    return {{"ROUGE-1" + suffix, 100 * sum.r1 / n, sig, ""},
+            {"ROUGE-2" + suffix, 100 * sum.r2 / n, sig, ""},
+            {"ROUGE-L" + suffix, 100 * sum.rl / n, sig, ""}};
   }
 };
 
@@ -131,15 +140,21 @@ std::vector<MetricScore> corpus_rouge(const std::vector<std::string>& hyps, cons
   std::vector<RougeSums> per_ref(streams);
   for (size_t i = 0; i < hyps.size(); ++i) {
     const auto h = rouge_tokenize(hyps[i]);
-    const auto line_refs = refs.of_line(i);
-    for (const std::string* ref : line_refs)
-      mean.add(h, rouge_tokenize(*ref), 1.0 / static_cast<double>(line_refs.size()));
-    ++mean.lines;
-    for (size_t k = 0; streams > 1 && k < streams; ++k) {
-      if (refs.streams[k][i].empty()) continue;  // this line has no reference k
-      per_ref[k].add(h, rouge_tokenize(refs.streams[k][i]), 1.0);
+    // Each pair scored once, for the line's mean and for its reference's own
+    // score. A line with no reference at all scores 0 (F1 against nothing).
+    RougeF1 line;
+    int present = 0;
+    for (size_t k = 0; k < streams; ++k) {
+      const std::string& ref = refs.streams[k][i];
+      if (ref.empty() && streams > 1) continue;  // this line has no reference k
+      const RougeF1 f = rouge_f1(h, rouge_tokenize(ref));
+      line.add(f, 1.0);
+      ++present;
+      per_ref[k].sum.add(f, 1.0);
       ++per_ref[k].lines;
     }
+    if (present > 0) mean.sum.add(line, 1.0 / present);
+    ++mean.lines;
   }
   const std::string tail = "|case:lc|tok:rouge_score|stem:no|agg:mean|f1";
   auto out = mean.scores("", refs.nrefs_field() + tail + (streams > 1 ? "|refs:mean-f1" : ""));

@@ -1,6 +1,6 @@
 // Harness: the command-line option parsing and checking of the commands that
-// read user files and values (score, info, translate, summarize, average,
-// train). The input is one argument per line, the command first. It runs in a
+// read user files and values (score, score-pairs, info, translate,
+// summarize, average, train). The input is one argument per line, the command first. It runs in a
 // temporary folder holding a tiny model with a vocabulary (so translate and
 // summarize reach decoding), one without, small text files and a recipe with
 // stages (train always runs with --dry-run: --set and stage patches are
@@ -27,7 +27,9 @@ const std::vector<std::string>& fuzz_dictionary() {
       "\n--no-repeat-ngram\n", "\n--format\njson", "\n--help", "\n--alignment", "\n--compute-type\n",
       "\n-m\nnovocab.h5", "train\nrecipe.yaml", "\n--set\n", "train.max_len=", "train.batch_tokens=",
       "model.d_model=", "model.max_positions=", "train.precision=bf16", "stages=[]", "vocab.size=",
-      "model.positions=rope", "train.accumulate=", "\n--stage\n", "\n--overwrite", "\n--resume"};
+      "model.positions=rope", "train.accumulate=", "\n--stage\n", "\n--overwrite", "\n--resume",
+      "score-pairs\n-m\nm.h5", "\n-s\nin.txt", "\n-t\nhyp.txt", "\n--per-token", "\n--normalize",
+      "\n--window\n", "\n-r\nhyp.txt", "vocab.sample_sentences="};
   return d;
 }
 
@@ -37,6 +39,7 @@ using Run = int (*)(int, char**);
 
 Run command_named(const std::string& name) {
   if (name == "score") return tandem::cli::run_score;
+  if (name == "score-pairs") return tandem::cli::run_score_pairs;
   if (name == "info") return tandem::cli::run_info;
   if (name == "translate") return tandem::cli::run_translate;
   if (name == "summarize") return tandem::cli::run_summarize;

@@ -1,7 +1,7 @@
 // Several references per hypothesis: sacreBLEU's own README example (two
 // references, and the variable-reference case), plus hand-worked cases for
 // the rules that example does not reach (TER's mean reference length, BLEU's
-// closest-length tie, ROUGE's mean of per-reference F1).
+// closest-length tie, ROUGE's mean of per-reference F1, a reference given twice).
 #include "../test_util.h"
 #include "metrics/bleu.h"
 #include "metrics/chrf.h"
@@ -66,10 +66,13 @@ TEST(MultiReference, RougeIsTheMeanOfPerReferenceF1) {
   EXPECT_NEAR(scores[6].score, 0.0, 1e-9);
 }
 
-TEST(MultiReference, OneStreamIsTheSingleReferenceScore) {
+TEST(MultiReference, TheSameReferenceTwiceScoresAsOnce) {
   const std::vector<std::string> refs = readme_refs().streams[1];
-  EXPECT_EQ(corpus_bleu(kHyps, References::single(refs)).score, corpus_bleu(kHyps, refs).score);
-  EXPECT_EQ(corpus_ter(kHyps, References::single(refs)).score, corpus_ter(kHyps, refs).score);
+  const References twice({refs, refs});
+  EXPECT_EQ(corpus_bleu(kHyps, twice).score, corpus_bleu(kHyps, refs).score);
+  EXPECT_EQ(corpus_chrf(kHyps, twice).score, corpus_chrf(kHyps, refs).score);
+  EXPECT_NEAR(corpus_ter(kHyps, twice).score, corpus_ter(kHyps, refs).score, 1e-9);
+  EXPECT_NEAR(corpus_rouge(kHyps, twice)[0].score, corpus_rouge(kHyps, refs)[0].score, 1e-9);
 }
 
 TEST(MultiReference, MismatchedLineCountsAreAnError) {
