@@ -1,5 +1,6 @@
 #include "tandem/translator.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "api/guard.h"
@@ -152,6 +153,7 @@ std::vector<PairScore> Translator::score_batch(const std::vector<std::string>& s
     const cli::LoadedModel& m = impl_->loaded;
     if (!tag.empty()) cli::check_tag(tag, *m.source);
     use_threads(impl_->options.threads);
+    TANDEM_CHECK(!std::isnan(length_penalty)) << "length_penalty must be >= 0, got nan";
     const float alpha = length_penalty >= 0 ? length_penalty : m.decode.search.length_penalty;
     const PairScorer scorer(*m.model, *m.source, *m.target, m.decode.batch_tokens, alpha);
     std::vector<PairScore> out;

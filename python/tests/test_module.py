@@ -96,6 +96,8 @@ def test_errors_are_python_exceptions(model, tmp_path):
         t.translate_batch(["a"], beam=2, nbest=3)
     with pytest.raises(ValueError, match=">>xx<<"):
         t.translate_batch(["a"], tag=">>xx<<")
+    with pytest.raises(ValueError, match="length_penalty must be >= 0"):
+        t.score_batch(["a"], ["a"], length_penalty=float("nan"))
     with pytest.raises(ValueError, match="1 sources but 2 targets"):
         t.score_batch(["a"], ["a", "b"])
     with pytest.raises(FileNotFoundError):
